@@ -1,0 +1,153 @@
+"""Plain data that flows between the stages: Account, Snapshot, ItemResult, AccountResult, AuditRun.
+
+Everything here is JSON-serialisable (pydantic), so a Snapshot can be saved and re-checked later
+without a browser, and results.json is just ``AuditRun.model_dump_json()``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ITEM_IDS: tuple[str, ...] = (
+    "official_statement",
+    "maintained_by",
+    "not_monitored_disclaimer",
+    "emergency_contact",
+    "website_link",
+    "general_contact",
+)
+
+Region = Literal["bio", "about", "pinned", "header", "profile_field", "meta", "feed", "other"]
+# Regions that belong to the account's own set-up. "feed" never counts; "other" (text the platform
+# module could not place) is only ever good for a `review`.
+PROFILE_REGIONS: frozenset[str] = frozenset({"bio", "about", "pinned", "header", "profile_field", "meta"})
+
+ItemStatus = Literal["pass", "fail", "review", "error"]
+AccountStatus = Literal["compliant", "non_compliant", "needs_review", "unreachable"]
+Wall = Literal["login", "consent", "error_page", "suspended", "not_found", "blocked", "unfinished"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Account(_Model):
+    """One row of the registry (sites.yaml)."""
+
+    id: str
+    name: str
+    url: str
+    platform: str
+    element: str | None = None
+    owner: str | None = None
+    notes: str | None = None
+    line: int | None = Field(default=None, description="line in the registry file, for messages")
+
+
+class TextBlock(_Model):
+    region: Region
+    text: str
+    source: str = ""  # where on the page: a selector, JSON path or URL
+    url: str = ""
+
+
+class Link(_Model):
+    region: Region
+    href: str  # as written on the page
+    target: str  # the real destination after unwrapping redirectors ("" if unknown)
+    text: str = ""
+    source: str = ""
+    url: str = ""  # page the link was on
+
+
+class PageVisit(_Model):
+    url: str
+    final_url: str = ""
+    status: int | None = None
+    error: str = ""
+
+
+class LoadInfo(_Model):
+    """What happened while loading. ``outcome``: ok (read in full), partial (a wall hid part of the
+    profile: checks answer review), failed (nothing usable: checks answer error)."""
+
+    outcome: Literal["ok", "partial", "failed"] = "ok"
+    wall: Wall | None = None
+    reason: str = ""
+    http_status: int | None = None
+    pages: list[PageVisit] = Field(default_factory=list)
+    elapsed_ms: int = 0
+
+
+class Snapshot(_Model):
+    account_id: str
+    platform: str
+    requested_url: str
+    final_url: str = ""
+    title: str = ""
+    texts: list[TextBlock] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    meta: dict[str, str] = Field(default_factory=dict)
+    jsonld: list[dict] = Field(default_factory=list)
+    screenshot: str | None = None  # file name relative to the output directory
+    load: LoadInfo = Field(default_factory=LoadInfo)
+    collected_at: str = ""
+
+    def profile_texts(self) -> list[TextBlock]:
+        return [t for t in self.texts if t.region in PROFILE_REGIONS]
+
+    def profile_links(self) -> list[Link]:
+        return [link for link in self.links if link.region in PROFILE_REGIONS]
+
+
+class Evidence(_Model):
+    quote: str  # the sentence or field the finding is in
+    match: str = ""  # the words that matched, for highlighting
+    region: str = ""
+    url: str = ""
+    source: str = ""
+
+
+class ItemResult(_Model):
+    item: str
+    status: ItemStatus
+    reason: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class LoadSummary(_Model):
+    outcome: str
+    wall: str | None = None
+    reason: str = ""
+    http_status: int | None = None
+    final_url: str = ""
+    elapsed_ms: int = 0
+
+
+class AccountResult(_Model):
+    id: str
+    name: str
+    url: str
+    platform: str
+    element: str | None = None
+    owner: str | None = None
+    status: AccountStatus
+    items: dict[str, ItemResult]
+    load: LoadSummary
+    screenshot: str | None = None
+
+
+class AuditRun(_Model):
+    schema_version: str
+    tool: str = "auditor"
+    tool_version: str
+    started_at: str
+    finished_at: str
+    duration_s: float
+    registry: str
+    policy_id: str
+    policy_name: str
+    counts: dict[str, int]
+    accounts: list[AccountResult]

@@ -1,0 +1,228 @@
+"""The policy: every word the checks look for, loaded from YAML (MPD's is built in).
+
+Phrases and names live in ``auditor/policies/mpd.yaml``; another agency is another file passed
+with ``--policy``. Loading compiles every pattern once, so a bad pattern is an input error with the
+file and line, not a crash in the middle of an audit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from auditor.errors import InputError
+from auditor.models import ITEM_IDS
+from auditor.yamlsrc import LINE_KEY, load_yaml, strip_lines
+
+DEFAULT_POLICY = Path(__file__).parent / "policies" / "mpd.yaml"
+AgencyKind = Literal["own", "ambiguous", "clash"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgencySpec(_Strict):
+    names: list[str] = Field(min_length=1)
+    ambiguous: list[str] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    clashes: list[str] = Field(default_factory=list)
+
+
+class WebsiteSpec(_Strict):
+    domains: list[str] = Field(min_length=1)
+    not_website: dict[str, str] = Field(default_factory=dict)
+    contact_domains: list[str] = Field(default_factory=list)
+
+    @field_validator("domains", "contact_domains")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        return [d.lower().strip(".") for d in v]
+
+
+class PhoneEntry(_Strict):
+    number: str
+    label: str
+
+
+class PhoneSpec(_Strict):
+    emergency: list[str] = Field(min_length=1)
+    known: list[PhoneEntry] = Field(default_factory=list)
+    short: list[PhoneEntry] = Field(default_factory=list)
+
+
+class ItemSpec(_Strict):
+    phrases: list[str] = Field(default_factory=list)
+    near: list[str] = Field(default_factory=list)
+    contradictions: list[str] = Field(default_factory=list)
+
+
+class PolicySpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    name: str
+    phone_region: str = "US"
+    agency: AgencySpec
+    website: WebsiteSpec
+    phones: PhoneSpec
+    addresses: list[str] = Field(default_factory=list)
+    negations: list[str] = Field(default_factory=list)
+    hedges: list[str] = Field(default_factory=list)
+    items: dict[str, ItemSpec]
+
+    @field_validator("items")
+    @classmethod
+    def _known_items(cls, v: dict[str, ItemSpec]) -> dict[str, ItemSpec]:
+        unknown = sorted(set(v) - set(ITEM_IDS))
+        if unknown:
+            raise ValueError(f"unknown item id(s) {unknown}; known: {list(ITEM_IDS)}")
+        return v
+
+
+def _name_pattern(name: str) -> str:
+    parts = [re.escape(p) for p in name.split()]
+    return r"\s+".join(parts)
+
+
+def _alternation(names: list[str]) -> str:
+    ordered = sorted(set(names), key=len, reverse=True)  # longest first: "MPD DC" before "MPD"
+    return "(?:" + "|".join(_name_pattern(n) for n in ordered) + ")"
+
+
+def _digits_pattern(number: str) -> str:
+    digits = [d for d in number if d.isdigit()]
+    return r"(?<![\d-])" + r"[-. ]?".join(digits) + r"(?![\d]|-\d)"
+
+
+def normalise_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name.strip().lower())
+    return re.sub(r"^the ", "", name)
+
+
+@dataclass(frozen=True)
+class CompiledItem:
+    phrases: tuple[re.Pattern[str], ...]
+    near: tuple[re.Pattern[str], ...]
+    contradictions: tuple[re.Pattern[str], ...]
+
+
+class Policy:
+    """A loaded, compiled policy. Checks read it; nothing writes it."""
+
+    def __init__(self, spec: PolicySpec, source: str) -> None:
+        self.spec = spec
+        self.source = source
+        self.id = spec.id
+        self.name = spec.name
+        self.region = spec.phone_region
+        agency = spec.agency
+        self._kinds: dict[str, AgencyKind] = {}
+        for kind, names in (("clash", agency.clashes), ("ambiguous", agency.ambiguous), ("own", agency.names)):
+            for n in names:
+                self._kinds[normalise_name(n)] = kind  # type: ignore[assignment]
+        all_names = agency.names + agency.ambiguous + agency.clashes
+        self.agency_pattern = r"(?<!\w)(?P<agency>" + _alternation(all_names) + r")(?!\w)"
+        self.agency_re = re.compile(self.agency_pattern, re.I)
+        self.clash_re = re.compile(r"(?<!\w)" + _alternation(agency.clashes) + r"(?!\w)", re.I) \
+            if agency.clashes else None
+        self.own_re = re.compile(r"(?<!\w)" + _alternation(agency.names) + r"(?!\w)", re.I)
+        self.context_re = [re.compile(p, re.I) for p in agency.context]
+        self.emergency_pattern = "(?P<number>" + "|".join(_digits_pattern(n) for n in spec.phones.emergency) + ")"
+        self.negation_re = [re.compile(p, re.I) for p in spec.negations]
+        self.hedge_re = [re.compile(p, re.I) for p in spec.hedges]
+        self.items: dict[str, CompiledItem] = {
+            item: CompiledItem(
+                phrases=tuple(self._compile(p) for p in s.phrases),
+                near=tuple(self._compile(p) for p in s.near),
+                contradictions=tuple(self._compile(p) for p in s.contradictions),
+            )
+            for item, s in spec.items.items()
+        }
+
+    def _compile(self, pattern: str) -> re.Pattern[str]:
+        expanded = pattern.replace("{AGENCY}", self.agency_pattern).replace("{EMERGENCY}", self.emergency_pattern)
+        return re.compile(expanded, re.I)
+
+    def item(self, item_id: str) -> CompiledItem:
+        return self.items.get(item_id, CompiledItem((), (), ()))
+
+    def agency_kind(self, matched: str) -> AgencyKind:
+        return self._kinds.get(normalise_name(matched), "ambiguous")
+
+    @cached_property
+    def known_phones(self) -> dict[str, str]:
+        """E.164 -> label for the phone numbers the policy knows."""
+        out: dict[str, str] = {}
+        for entry in self.spec.phones.known:
+            num = phonenumbers.parse(entry.number, self.region)
+            out[phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)] = entry.label
+        return out
+
+    def is_emergency_number(self, digits: str) -> bool:
+        digits = re.sub(r"\D", "", digits)
+        if digits in {re.sub(r"\D", "", n) for n in self.spec.phones.emergency}:
+            return True
+        return phonenumbers.is_emergency_number(digits, self.region)
+
+    def website_domain_of(self, host: str) -> str | None:
+        host = host.lower().strip(".")
+        if host.startswith("www."):
+            host = host[4:]
+        for d in self.spec.website.domains:
+            if host == d or host.endswith("." + d):
+                return d
+        return None
+
+    def not_website_reason(self, host: str) -> str | None:
+        host = host.lower().strip(".")
+        if host.startswith("www."):
+            host = host[4:]
+        for d, why in self.spec.website.not_website.items():
+            if host == d or host.endswith("." + d):
+                return why
+        return None
+
+
+def _validation_message(path: Path, raw: Any, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        node = raw
+        line = raw.get(LINE_KEY) if isinstance(raw, dict) else None
+        for part in err["loc"]:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+            if isinstance(node, dict) and LINE_KEY in node:
+                line = node[LINE_KEY]
+        loc = ".".join(str(p) for p in err["loc"])
+        where = f"{path}:{line}" if line else str(path)
+        lines.append(f"{where}: policy field '{loc}': {err['msg']}")
+    return "\n".join(lines)
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    path = Path(path) if path else DEFAULT_POLICY
+    raw = load_yaml(path, "policy")
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: a policy file must be a YAML mapping")
+    try:
+        spec = PolicySpec.model_validate(strip_lines(raw))
+    except ValidationError as exc:
+        raise InputError(_validation_message(path, raw, exc)) from None
+    try:
+        policy = Policy(spec, str(path))
+        _ = policy.known_phones
+    except re.error as exc:
+        raise InputError(f"{path}: policy has an invalid pattern: {exc} (pattern {exc.pattern!r})") from None
+    except phonenumbers.NumberParseException as exc:
+        raise InputError(f"{path}: policy has an invalid phone number: {exc}") from None
+    for n in spec.phones.emergency:
+        if not policy.is_emergency_number(n) or not re.sub(r"\D", "", n):
+            raise InputError(f"{path}: {n!r} is not an emergency number in region {spec.phone_region}")
+    return policy

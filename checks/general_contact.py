@@ -1,0 +1,111 @@
+"""II.C.3.f: "General contact information."
+
+Accepts, in the account's own profile: a non-emergency phone number (any valid number for the
+policy's region, found with phonenumbers; the policy's own numbers are named), a short
+non-emergency line from the policy (311, the 50411 text tip line) with a call/text instruction,
+an e-mail address, a street address, or a contact page on a policy domain.
+
+Never accepts: the emergency number alone (that is item d), a "DM us" without an address, or
+contact details that only appear in a feed post.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.policy import Policy
+from auditor.textnorm import normalise
+from checks._support import Hit, Meta, feed_note, gate, review_other, verdict
+
+META = Meta(
+    id="general_contact",
+    clause="II.C.3.f",
+    requirement="General contact information",
+    title="Gives general contact information",
+    failure_title="No general contact information",
+    accepts="A non-emergency phone number ((202) 727-9099, 311), an e-mail address, a postal address "
+            "(441 4th Street NW) or a link to a contact page on mpdc.dc.gov.",
+    never_accepts="911 alone (that is the emergency item), 'send us a DM', contact details only in a post.",
+    remediation="Add to the bio or contact fields: \"Non-emergency: 311 or (202) 727-9099.\"",
+    example="Non-emergency: 311 or (202) 727-9099.",
+)
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_ADDRESS = re.compile(
+    r"\b\d{1,5}\s+(?:[A-Za-z0-9][\w.'-]*\s+){1,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Place|Pl|"
+    r"Drive|Dr|Way|Lane|Ln|Court|Ct|Terrace|Ter|Parkway|Pkwy|Circle|Cir)\b\.?"
+    r"(?:,?\s+(?:NW|NE|SW|SE|N\.W\.|N\.E\.|S\.W\.|S\.E\.)\b)?", re.I)
+_SHORT_CUE = re.compile(r"\b(?:call|dial|text|phone|contact|reach|non-?emergenc\w*|tips?)\b", re.I)
+
+
+def _phone_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
+    out = []
+    for m in phonenumbers.PhoneNumberMatcher(text, policy.region, leniency=phonenumbers.Leniency.VALID):
+        if policy.is_emergency_number(m.raw_string):
+            continue
+        e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+        label = policy.known_phones.get(e164, "phone number")
+        out.append((m.start, m.end, label))
+    return out
+
+
+def _short_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
+    out = []
+    for entry in policy.spec.phones.short:
+        digits = re.sub(r"\D", "", entry.number)
+        for m in re.finditer(rf"(?<![\d-]){digits}(?![\d-])", text):
+            lo = max(0, m.start() - 60)
+            if _SHORT_CUE.search(text[lo:m.end() + 40]):
+                out.append((m.start(), m.end(), entry.label))
+    return out
+
+
+def _contact_url(url: str, policy: Policy) -> bool:
+    try:
+        parts = urlsplit(url if "//" in url else "https://" + url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    on_domain = any(host == d or host.endswith("." + d) for d in policy.spec.website.contact_domains)
+    return on_domain and "contact" in parts.path.lower()
+
+
+def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
+    if (early := gate(META.id, snapshot)) is not None:
+        return early
+    found: list[tuple[str, Evidence]] = []
+    feed_hits, other_hits = [], []
+    for block in snapshot.texts:
+        text = normalise(block.text)
+        spans = _phone_hits(text, policy) + _short_hits(text, policy)
+        spans += [(m.start(), m.end(), "e-mail address") for m in _EMAIL.finditer(text)]
+        spans += [(m.start(), m.end(), "postal address") for m in _ADDRESS.finditer(text)]
+        spans += [(m.start(), m.end(), "contact page") for m in re.finditer(r"\S+", text)
+                  if _contact_url(m.group(0), policy)]
+        for start, end, label in spans:
+            hit = Hit(block, text, start, end)
+            if block.region == "feed":
+                feed_hits.append(hit)
+            elif block.region == "other":
+                other_hits.append(hit)
+            else:
+                found.append((label, hit.evidence()))
+    for link in snapshot.links:
+        kind = ("e-mail address" if link.target.lower().startswith("mailto:") else
+                "contact page" if _contact_url(link.target, policy) else None)
+        if kind and link.region not in ("feed", "other"):
+            found.append((kind, Evidence(quote=link.text or link.href, match=link.target, region=link.region,
+                                         url=link.url, source=link.source)))
+    kinds = list(dict.fromkeys(label for label, _ in found))
+    return verdict(
+        META.id, snapshot, passes=[e for _, e in found],
+        reviews=review_other(other_hits, "Contact information") if not found else [],
+        found="Gives general contact information (" + ", ".join(kinds) + ")",
+        missing="No general contact information (non-emergency phone, e-mail, address or contact page) "
+                "was found in the profile",
+        notes=feed_note(feed_hits, "Contact information"),
+    )
