@@ -70,14 +70,16 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
             clashes.append(why)
     if passes:
         for h in hedges(snapshot, policy):
-            reviews.append((h.evidence(), f"the profile also says '{h.matched}', which contradicts an official account"))
+            why = f"the profile also says '{h.matched}', which contradicts an official account"
+            reviews.append((h.evidence(), why))
         if reviews:
             passes = []
     if not passes and not reviews:
         reviews = review_other(other, "An official-account statement")
         for h in scan(snapshot.profile_texts(), spec.near):
             if (cue := negated(h, policy)) is not None:
-                reviews.append((h.evidence(), f"the profile says '{h.sentence()[:80]}' ('{cue}'), not a clear official statement"))
+                why = f"the profile says '{h.sentence()[:80]}' ('{cue}'), not a clear official statement"
+                reviews.append((h.evidence(), why))
     return verdict(
         META.id, snapshot, passes=passes, reviews=reviews,
         found="States it is an official account of the agency",

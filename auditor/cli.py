@@ -1,0 +1,180 @@
+"""Command line: ``auditor audit | validate | explain | recheck | schema``.
+
+Exit codes: 0 every account compliant; 1 the audit found accounts that are not; 2 bad input
+(nothing audited); 3 the tool itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from auditor import __version__
+from auditor.errors import EXIT_FINDINGS, EXIT_OK, AuditorError, InputError
+from auditor.models import AccountResult, AuditRun
+
+DEFAULT_SITES = Path("sites.yaml")
+DEFAULT_OUT = Path("audit-report")
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sites", type=Path, default=DEFAULT_SITES, help="registry file (default: sites.yaml)")
+    p.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="auditor", description="Audit MPD official social media accounts "
+                                 "against GO-SPT-302.03 II.C.3.")
+    ap.add_argument("--version", action="version", version=f"auditor {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("audit", help="load every account in a real browser and write the report")
+    _add_common(a)
+    a.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: audit-report)")
+    a.add_argument("--only", nargs="+", metavar="ID", default=None, help="audit only these account ids")
+    a.add_argument("--replay", type=Path, metavar="HAR", help="replay recorded pages offline from a HAR file")
+    a.add_argument("--record-har", type=Path, metavar="FILE", help="record every page loaded into a HAR file")
+    a.add_argument("--browser", metavar="PATH", help="Chromium executable (else AUDITOR_CHROMIUM, "
+                   "Playwright's Chromium, or chromium on PATH)")
+    a.add_argument("--timeout", type=float, default=30.0, metavar="S", help="page load time limit (default 30)")
+    a.add_argument("--concurrency", type=int, default=None, metavar="N", help="accounts loaded at once")
+    a.add_argument("--no-screenshots", action="store_true", help="skip screenshots")
+    a.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+
+    v = sub.add_parser("validate", help="check a registry (and policy) without a browser")
+    _add_common(v)
+
+    e = sub.add_parser("explain", help="what an item requires, accepts and how to fix it")
+    e.add_argument("item", nargs="?", help="item id (default: all)")
+
+    r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)")
+    r.add_argument("dir", type=Path, help="output directory of an earlier audit")
+    _add_common(r)
+
+    sub.add_parser("schema", help="print the JSON Schema of results.json")
+    return ap
+
+
+def _progress(result: AccountResult) -> None:
+    counts = {s: sum(1 for r in result.items.values() if r.status == s) for s in ("pass", "fail", "review", "error")}
+    summary = " ".join(f"{k}={v}" for k, v in counts.items() if v)
+    print(f"{result.id}: {result.status} ({summary})", file=sys.stderr, flush=True)
+
+
+def _select(accounts: list, only: list[str] | None, sites: Path) -> list:
+    if not only:
+        return accounts
+    known = {a.id for a in accounts}
+    unknown = [i for i in only if i not in known]
+    if unknown:
+        raise InputError(f"{sites}: --only names unknown account id(s): {', '.join(unknown)}")
+    return [a for a in accounts if a.id in set(only)]
+
+
+def _finish(run: AuditRun, out: Path) -> int:
+    from auditor.outputs import html_report, results_json
+
+    results_json.write(run, out)
+    report = html_report.write(run, out)
+    c = run.counts
+    print(f"{c['total']} accounts: {c['compliant']} compliant, {c['non_compliant']} non-compliant, "
+          f"{c['needs_review']} need review, {c['unreachable']} unreachable. Report: {report}", file=sys.stderr)
+    return EXIT_OK if c["compliant"] == c["total"] else EXIT_FINDINGS
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from auditor.policy import load_policy
+    from auditor.registry import load_registry
+    from auditor.runner import AuditOptions, audit
+
+    registry = load_registry(args.sites)
+    policy = load_policy(args.policy)
+    accounts = _select(registry.accounts, args.only, args.sites)
+    if args.replay and not args.replay.is_file():
+        raise InputError(f"{args.replay}: replay HAR file not found")
+    options = AuditOptions(out_dir=args.out, registry_path=str(args.sites), replay_har=args.replay,
+                           record_har=args.record_har, browser=args.browser, page_timeout_s=args.timeout,
+                           screenshots=not args.no_screenshots)
+    if args.concurrency:
+        if args.concurrency < 1:
+            raise InputError("--concurrency must be at least 1")
+        options.concurrency = args.concurrency
+    run = audit(accounts, policy, options, progress=None if args.quiet else _progress)
+    return _finish(run, args.out)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from auditor.policy import load_policy
+    from auditor.registry import load_registry
+
+    registry = load_registry(args.sites)
+    policy = load_policy(args.policy)
+    by_platform: dict[str, int] = {}
+    for a in registry.accounts:
+        by_platform[a.platform] = by_platform.get(a.platform, 0) + 1
+    platforms = ", ".join(f"{k} {v}" for k, v in sorted(by_platform.items()))
+    print(f"{args.sites}: {len(registry.accounts)} accounts OK ({platforms}); policy {policy.id} OK")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    import checks
+
+    if args.item and args.item not in checks.META:
+        raise InputError(f"unknown item '{args.item}'; items: {', '.join(checks.META)}")
+    for item, m in checks.META.items():
+        if args.item and item != args.item:
+            continue
+        print(f"{m.id} ({m.clause}): {m.title}\n  The Order: \"{m.requirement}.\"\n  Accepted: {m.accepts}\n"
+              f"  Never accepted: {m.never_accepts}\n  To fix: {m.remediation}\n")
+    return EXIT_OK
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    import time
+
+    from auditor.models import Snapshot
+    from auditor.outputs import results_json
+    from auditor.policy import load_policy
+    from auditor.registry import load_registry
+    from auditor.runner import build_run, judge, now
+
+    previous = results_json.read(args.dir / "results.json")
+    policy = load_policy(args.policy)
+    accounts = {a.id: a for a in load_registry(Path(previous.registry) if args.sites == DEFAULT_SITES
+                                              and previous.registry else args.sites).accounts}
+    started, t0 = now(), time.monotonic()
+    results = []
+    for prev in previous.accounts:
+        snap = Snapshot.model_validate_json((args.dir / "snapshots" / f"{prev.id}.json").read_text())
+        results.append(judge(accounts[prev.id], snap, policy))
+    return _finish(build_run(results, policy, previous.registry, started, time.monotonic() - t0), args.dir)
+
+
+def cmd_schema(_: argparse.Namespace) -> int:
+    from auditor.outputs.results_json import schema
+
+    print(json.dumps(schema(), indent=2))
+    return EXIT_OK
+
+
+COMMANDS = {"audit": cmd_audit, "validate": cmd_validate, "explain": cmd_explain, "recheck": cmd_recheck,
+            "schema": cmd_schema}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except AuditorError as exc:
+        print(f"auditor: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("auditor: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Collection: the only place a browser lives. Produces Snapshots (plain data) for the checks."""

@@ -1,0 +1,37 @@
+"""One module a platform. Each knows its hosts, pages, regions, link redirectors and walls."""
+
+from __future__ import annotations
+
+from auditor.collect.links import Redirector
+from auditor.collect.platforms.base import Platform
+from auditor.collect.platforms.facebook import Facebook
+from auditor.collect.platforms.generic import Generic
+from auditor.collect.platforms.instagram import Instagram
+from auditor.collect.platforms.others import Bluesky, LinkedIn, Mastodon, Nextdoor, Threads, TikTok
+from auditor.collect.platforms.x import X
+from auditor.collect.platforms.youtube import YouTube
+
+PLATFORMS: dict[str, Platform] = {
+    p.name: p
+    for p in (X(), Facebook(), Instagram(), YouTube(), TikTok(), Threads(), Nextdoor(), LinkedIn(), Bluesky(),
+              Mastodon(), Generic())
+}
+PLATFORM_NAMES: tuple[str, ...] = tuple(PLATFORMS)
+
+# Redirectors that wrap links on more than one platform, plus every platform's own.
+_SHARED = (Redirector("google.com", "q", "/url"), Redirector("l.messenger.com", "u"))
+ALL_REDIRECTORS: tuple[Redirector, ...] = _SHARED + tuple(r for p in PLATFORMS.values() for r in p.redirectors)
+
+
+def platform_for_host(host: str, path: str = "") -> str:
+    host = host.lower().strip(".")
+    for platform in PLATFORMS.values():
+        if any(host == h or host.endswith("." + h) for h in platform.hosts):
+            return platform.name
+    if path.startswith("/@"):
+        return "mastodon"
+    return "generic"
+
+
+def get(name: str) -> Platform:
+    return PLATFORMS[name]

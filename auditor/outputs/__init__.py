@@ -1,0 +1,1 @@
+"""Outputs rendered from an AuditRun: results.json, report.html (and later JUnit, e-mail, archive)."""

@@ -1,0 +1,109 @@
+"""Run an audit: registry + policy -> collect each account -> checks -> AuditRun.
+
+Every account in the registry ends up in the AuditRun whatever happens to it: a crash while
+collecting one account becomes that account's ``error``, never a missing row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import checks
+from auditor import __version__
+from auditor.collect import har
+from auditor.collect.browser import BrowserSession
+from auditor.collect.collector import CollectOptions, collect, failed_snapshot
+from auditor.fsutil import write_atomic
+from auditor.models import Account, AccountResult, AuditRun, LoadSummary, Snapshot
+from auditor.policy import Policy
+from auditor.status import STATUS_ORDER, account_status
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class AuditOptions:
+    out_dir: Path
+    registry_path: str = ""
+    replay_har: Path | None = None
+    record_har: Path | None = None
+    browser: str | None = None
+    page_timeout_s: float = 30.0
+    concurrency: int = field(default_factory=lambda: max(1, min(4, (os.cpu_count() or 2))))
+    screenshots: bool = True
+
+
+Progress = Callable[[AccountResult], None]
+
+
+def judge(account: Account, snapshot: Snapshot, policy: Policy) -> AccountResult:
+    """Pure: the six checks and the account status for one snapshot."""
+    items = checks.run_all(snapshot, policy)
+    return AccountResult(
+        id=account.id, name=account.name, url=account.url, platform=account.platform,
+        element=account.element, owner=account.owner, status=account_status(snapshot, items), items=items,
+        load=LoadSummary(outcome=snapshot.load.outcome, wall=snapshot.load.wall, reason=snapshot.load.reason,
+                         http_status=snapshot.load.http_status, final_url=snapshot.final_url,
+                         elapsed_ms=snapshot.load.elapsed_ms),
+        screenshot=snapshot.screenshot,
+    )
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def build_run(results: list[AccountResult], policy: Policy, registry: str, started: str,
+              elapsed_s: float) -> AuditRun:
+    counts = {s: sum(1 for r in results if r.status == s) for s in STATUS_ORDER}
+    counts["total"] = len(results)
+    return AuditRun(schema_version=SCHEMA_VERSION, tool_version=__version__, started_at=started,
+                    finished_at=now(), duration_s=round(elapsed_s, 2), registry=registry, policy_id=policy.id,
+                    policy_name=policy.name, counts=counts, accounts=results)
+
+
+async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOptions,
+                       progress: Progress | None) -> list[AccountResult]:
+    record_dir = options.out_dir / ".har-parts" if options.record_har else None
+    copts = CollectOptions(out_dir=options.out_dir, replay_har=options.replay_har, record_dir=record_dir,
+                           page_timeout_s=options.page_timeout_s, screenshots=options.screenshots)
+    snapshot_dir = options.out_dir / "snapshots"
+    snapshot_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, AccountResult] = {}
+    gate = asyncio.Semaphore(max(1, options.concurrency))
+
+    async with BrowserSession(options.browser) as session:
+        async def one(account: Account) -> None:
+            async with gate:
+                budget = options.page_timeout_s * 3 + 30  # profile + extra tabs + screenshot
+                try:
+                    snapshot = await asyncio.wait_for(collect(session, account, copts), timeout=budget)
+                except TimeoutError:
+                    snapshot = failed_snapshot(account, f"the account took longer than {budget:g} s and was stopped")
+                except Exception as exc:  # noqa: BLE001 - one account's crash must not end the run
+                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                    snapshot = failed_snapshot(account, f"collection crashed: {type(exc).__name__}: {first}")
+                write_atomic(snapshot_dir / f"{account.id}.json", snapshot.model_dump_json(indent=1))
+                result = judge(account, snapshot, policy)
+                results[account.id] = result
+                if progress:
+                    progress(result)
+
+        await asyncio.gather(*(one(a) for a in accounts))
+    if options.record_har and record_dir:
+        har.merge([record_dir / f"{a.id}.har" for a in accounts], options.record_har)
+    return [results[a.id] for a in accounts]
+
+
+def audit(accounts: list[Account], policy: Policy, options: AuditOptions,
+          progress: Progress | None = None) -> AuditRun:
+    started, t0 = now(), time.monotonic()
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    results = asyncio.run(_audit_async(accounts, policy, options, progress))
+    return build_run(results, policy, options.registry_path, started, time.monotonic() - t0)

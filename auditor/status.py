@@ -1,0 +1,20 @@
+"""From six item results to one account status."""
+
+from __future__ import annotations
+
+from auditor.models import AccountStatus, ItemResult, Snapshot
+
+STATUS_ORDER: tuple[AccountStatus, ...] = ("non_compliant", "unreachable", "needs_review", "compliant")
+
+
+def account_status(snapshot: Snapshot, items: dict[str, ItemResult]) -> AccountStatus:
+    """compliant: six passes. non_compliant: any fail. unreachable: the page could not be read.
+    needs_review: everything else (a wall, a negation, an ambiguous name, a check error)."""
+    statuses = [r.status for r in items.values()]
+    if snapshot.load.outcome == "failed" or (statuses and all(s == "error" for s in statuses)):
+        return "unreachable"
+    if "fail" in statuses:
+        return "non_compliant"
+    if all(s == "pass" for s in statuses):
+        return "compliant"
+    return "needs_review"
