@@ -54,6 +54,11 @@ def parser() -> argparse.ArgumentParser:
     _add_common(r)
 
     sub.add_parser("schema", help="print the JSON Schema of results.json")
+
+    h = sub.add_parser("har", help="build a replay HAR from a manifest of hand-made pages")
+    h.add_argument("action", choices=["build"])
+    h.add_argument("manifest", type=Path)
+    h.add_argument("-o", "--output", type=Path, required=True)
     return ap
 
 
@@ -160,8 +165,23 @@ def cmd_schema(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_har(args: argparse.Namespace) -> int:
+    from auditor.collect import har
+
+    if not args.manifest.is_file():
+        raise InputError(f"{args.manifest}: manifest not found")
+    try:
+        data = har.build_from_manifest(args.manifest)
+    except (OSError, KeyError, ValueError) as exc:
+        raise InputError(f"{args.manifest}: {exc}") from None
+    har.write(data, args.output)
+    print(f"{args.output}: {len(data['log']['entries'])} entries")
+    return EXIT_OK
+
+
 COMMANDS = {"audit": cmd_audit, "validate": cmd_validate, "explain": cmd_explain, "recheck": cmd_recheck,
-            "schema": cmd_schema}
+            "schema": cmd_schema,
+            "har": cmd_har}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -149,7 +149,7 @@ class Platform:
     def read_jsonld(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         for tag in soup.find_all("script", attrs={"type": "application/ld+json"}):
             try:
-                data = json.loads(tag.string or tag.get_text() or "null")
+                data = json.loads(tag.string or tag.get_text() or "null", strict=False)
             except (json.JSONDecodeError, TypeError):
                 continue
             for item in data if isinstance(data, list) else [data]:
