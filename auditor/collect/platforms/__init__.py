@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Platform
+from auditor.collect.platforms.bluesky import Bluesky
 from auditor.collect.platforms.facebook import Facebook
 from auditor.collect.platforms.generic import Generic
 from auditor.collect.platforms.instagram import Instagram
-from auditor.collect.platforms.others import Bluesky, LinkedIn, Mastodon, Nextdoor, Threads, TikTok
+from auditor.collect.platforms.linkedin import LinkedIn
+from auditor.collect.platforms.mastodon import Mastodon
+from auditor.collect.platforms.nextdoor import Nextdoor
+from auditor.collect.platforms.threads import Threads
+from auditor.collect.platforms.tiktok import TikTok
 from auditor.collect.platforms.x import X
 from auditor.collect.platforms.youtube import YouTube
 
