@@ -43,6 +43,15 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--no-screenshots", action="store_true", help="skip screenshots")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
 
+    rec = sub.add_parser("record", help="audit live and record every page into a HAR for later --replay")
+    _add_common(rec)
+    rec.add_argument("--har", type=Path, required=True, metavar="OUT.har", help="HAR file to write")
+    rec.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: audit-report)")
+    rec.add_argument("--only", nargs="+", metavar="ID", default=None, help="record only these account ids")
+    rec.add_argument("--browser", metavar="PATH", help="Chromium executable")
+    rec.add_argument("--timeout", type=float, default=30.0, metavar="S", help="page load time limit (default 30)")
+    rec.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+
     v = sub.add_parser("validate", help="check a registry (and policy) without a browser")
     _add_common(v)
 
@@ -97,17 +106,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
     registry = load_registry(args.sites)
     policy = load_policy(args.policy)
     accounts = _select(registry.accounts, args.only, args.sites)
+    if args.replay and args.record_har:
+        raise InputError("--replay and --record-har cannot be used together")
     if args.replay and not args.replay.is_file():
         raise InputError(f"{args.replay}: replay HAR file not found")
     options = AuditOptions(out_dir=args.out, registry_path=str(args.sites), replay_har=args.replay,
                            record_har=args.record_har, browser=args.browser, page_timeout_s=args.timeout,
                            screenshots=not args.no_screenshots)
-    if args.concurrency:
+    if getattr(args, "concurrency", None):
         if args.concurrency < 1:
             raise InputError("--concurrency must be at least 1")
         options.concurrency = args.concurrency
     run = audit(accounts, policy, options, progress=None if args.quiet else _progress)
     return _finish(run, args.out)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    args.record_har, args.replay, args.no_screenshots, args.concurrency = args.har, None, False, None
+    rc = cmd_audit(args)
+    print(f"recorded {args.har}; replay with: auditor audit --sites {args.sites} --replay {args.har}", file=sys.stderr)
+    return rc
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -179,7 +197,7 @@ def cmd_har(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"audit": cmd_audit, "validate": cmd_validate, "explain": cmd_explain, "recheck": cmd_recheck,
+COMMANDS = {"audit": cmd_audit, "record": cmd_record, "validate": cmd_validate, "explain": cmd_explain, "recheck": cmd_recheck,
             "schema": cmd_schema,
             "har": cmd_har}
 
