@@ -197,9 +197,8 @@ def cmd_har(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"audit": cmd_audit, "record": cmd_record, "validate": cmd_validate, "explain": cmd_explain, "recheck": cmd_recheck,
-            "schema": cmd_schema,
-            "har": cmd_har}
+COMMANDS = {"audit": cmd_audit, "record": cmd_record, "validate": cmd_validate, "explain": cmd_explain,
+            "recheck": cmd_recheck, "schema": cmd_schema, "har": cmd_har}
 
 
 def main(argv: list[str] | None = None) -> int:
