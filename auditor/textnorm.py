@@ -5,9 +5,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2009": " "})
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u02bc": "'",
+                         "\u2032": "'", "\u00b4": "'", "\u0060": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+                         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                         "\u2015": "-", "\u2212": "-", "\ufe58": "-",
+                         "\u00a0": " ", "\u2009": " ", "\u2028": "\n", "\u2029": "\n"})
+# Letters that NFKC leaves alone but "fancy text" generators use for plain Latin letters:
+# small capitals, and negative circled / negative squared capitals.
+_STYLED = str.maketrans(
+    {**dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢғ", "abcdefghijklmnopqrstuvwyzf", strict=True)),
+     **{0x1F150 + i: chr(ord("A") + i) for i in range(26)},
+     **{0x1F170 + i: chr(ord("A") + i) for i in range(26)}})
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+                        "\ufeff\u00ad\ufe00-\ufe0f\u034f]")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -18,7 +29,7 @@ def normalise(text: str) -> str:
     NFKC also folds the "fancy" Unicode letters some bios use (mathematical bold etc.) back to
     ASCII, so a styled "𝐎𝐟𝐟𝐢𝐜𝐢𝐚𝐥" still reads as "Official".
     """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", text).translate(_STYLED).translate(_QUOTES)
     text = _INVISIBLE.sub("", text)
     text = _SPACE.sub(" ", text)
     text = _BLANK_LINES.sub("\n", text)

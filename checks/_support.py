@@ -28,6 +28,9 @@ WALL_WORDS = {
 }
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s-+\s|\b(?:but|instead|rather|so|however|otherwise)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Meta:
     """What a check is, for the report, ``auditor explain`` and the docs. Nothing repeats it."""
@@ -60,10 +63,13 @@ class Hit:
         return self.text[a:b].strip()
 
     def clause_before(self) -> str:
+        """The words of the match's clause before the match: after the last , ; : ( ) or dash,
+        or contrastive word ("but", "instead", "so"), so "Not for emergencies - call 911" does
+        not read the first clause's "not" as negating the second."""
         a, _ = sentence_around(self.text, self.start, self.end)
         before = self.text[a:self.start]
-        cut = max(before.rfind(c) for c in ",;:()")
-        return before[cut + 1:] if cut >= 0 else before
+        cuts = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+        return before[cuts[-1]:] if cuts else before
 
     def evidence(self) -> Evidence:
         return Evidence(quote=self.sentence(), match=self.matched, region=self.block.region,

@@ -12,7 +12,7 @@ contact details that only appear in a feed post.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import phonenumbers
 
@@ -64,6 +64,21 @@ def _short_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
     return out
 
 
+def _tel_label(target: str, policy: Policy) -> str | None:
+    """The label of a valid, non-emergency number in a tel: link, else None."""
+    number = unquote(target[4:]).split(";")[0]
+    if policy.is_emergency_number(number):
+        return None
+    try:
+        parsed = phonenumbers.parse(number, policy.region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return policy.known_phones.get(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+                                   "phone number")
+
+
 def _contact_url(url: str, policy: Policy) -> bool:
     try:
         parts = urlsplit(url if "//" in url else "https://" + url)
@@ -95,8 +110,10 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
             else:
                 found.append((label, hit.evidence()))
     for link in snapshot.links:
-        kind = ("e-mail address" if link.target.lower().startswith("mailto:") else
-                "contact page" if _contact_url(link.target, policy) else None)
+        target = link.target.strip()
+        kind = ("e-mail address" if target.lower().startswith("mailto:") and "@" in target else
+                _tel_label(target, policy) if target.lower().startswith("tel:") else
+                "contact page" if _contact_url(target, policy) else None)
         if kind and link.region not in ("feed", "other"):
             found.append((kind, Evidence(quote=link.text or link.href, match=link.target, region=link.region,
                                          url=link.url, source=link.source)))

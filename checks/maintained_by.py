@@ -63,11 +63,11 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
             reviews.append((hit.evidence(), f"who maintains the page is unclear: {why}"))
         else:
             clashes.append(why)
-    if passes:
-        for h in hedges(snapshot, policy):
-            reviews.append((h.evidence(), f"the profile also says '{h.matched}', which contradicts an MPD-run page"))
-        if reviews:
-            passes = []
+    if passes and reviews:
+        passes = []  # one clear statement does not outweigh a negated or unclear one: a person decides
+    for h in hedges(snapshot, policy):  # "views are my own", "parody", "fan page": never an MPD-run page
+        reviews.append((h.evidence(), f"the profile says '{h.matched}', which contradicts an MPD-run page"))
+        passes = []
     if not passes and not reviews:
         reviews = review_other(other, "A maintained-by statement")
         for h in scan(snapshot.profile_texts(), spec.near):

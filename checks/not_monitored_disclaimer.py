@@ -4,9 +4,9 @@ Accepts: "not monitored 24/7", "not monitored on a 24 hour basis", "not staffed 
 clock", "not continuously monitored", "this page is not monitored", "monitored only during
 business hours", in the account's own profile.
 
-Never accepts: a claim that the page *is* monitored at all times, "do not report crimes here"
-on its own (close, but it does not say the page is unmonitored: review), or a disclaimer that
-only appears in a feed post.
+Never accepts: a claim that the page *is* monitored at all times (fail; review when the profile
+also has the disclaimer), "do not report crimes here" on its own (close, but it does not say the
+page is unmonitored: review), or a disclaimer that only appears in a feed post.
 """
 
 from __future__ import annotations
@@ -39,11 +39,16 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
     passes = [h.evidence() for h in profile]
     contradictions = [h for h in scan(snapshot.profile_texts(), spec.contradictions)
                       if not any(h.block is p.block and p.start <= h.start < p.end for p in profile)]
-    for h in contradictions:
-        reviews.append((h.evidence(), f"the profile says '{h.matched}', which contradicts a not-monitored disclaimer"))
-    if reviews:
+    notes: list[str] = []
+    if passes and contradictions:  # says both: a person decides which is true
+        for h in contradictions:
+            reviews.append((h.evidence(), f"the profile also says '{h.matched}', which contradicts the "
+                                          "not-monitored disclaimer"))
         passes = []
-    if not passes and not reviews:
+    elif contradictions:  # only the opposite claim: the disclaimer is missing
+        notes.append(f"The profile says the page is '{contradictions[0].matched}' "
+                     f"(\"{contradictions[0].sentence()[:120]}\"), the opposite of the disclaimer")
+    if not passes and not reviews and not contradictions:
         reviews = review_other(other, "A not-monitored disclaimer")
         for h in scan(snapshot.profile_texts(), spec.near[:-1]):
             reviews.append((h.evidence(), f"the profile says '{h.matched}', close to but not a clear "
@@ -52,5 +57,5 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
         META.id, snapshot, passes=passes, reviews=reviews,
         found="States that the page is not monitored at all times",
         missing="No disclaimer that the page is not monitored at all times was found in the profile",
-        notes=feed_note(feed, "A not-monitored disclaimer"),
+        notes=[*notes, *feed_note(feed, "A not-monitored disclaimer")],
     )

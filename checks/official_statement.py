@@ -68,12 +68,11 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
             reviews.append((hit.evidence(), f"the statement's agency is unclear: {why}"))
         else:
             clashes.append(why)
-    if passes:
-        for h in hedges(snapshot, policy):
-            why = f"the profile also says '{h.matched}', which contradicts an official account"
-            reviews.append((h.evidence(), why))
-        if reviews:
-            passes = []
+    if passes and reviews:
+        passes = []  # one clear statement does not outweigh a negated or unclear one: a person decides
+    for h in hedges(snapshot, policy):  # "views are my own", "parody", "fan page": never an official account
+        reviews.append((h.evidence(), f"the profile says '{h.matched}', which contradicts an official account"))
+        passes = []
     if not passes and not reviews:
         reviews = review_other(other, "An official-account statement")
         for h in scan(snapshot.profile_texts(), spec.near):

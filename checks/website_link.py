@@ -37,8 +37,18 @@ META = Meta(
 
 
 def _host(url: str) -> str:
+    """The host of a web link ("" for mailto:, tel:, javascript: and unparsable URLs).
+
+    A scheme-less target ("mpdc.dc.gov/page") is read as https; userinfo tricks
+    ("https://mpdc.dc.gov@evil.example/") give the real host, evil.example."""
+    url = url.strip()
+    if url and "//" not in url.split("?")[0] and ":" not in url.split("/")[0]:
+        url = "https://" + url
     try:
-        return (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https"):
+            return ""
+        return (parts.hostname or "").lower().rstrip(".")
     except ValueError:
         return ""
 
@@ -50,6 +60,7 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
     passes: list[Evidence] = []
     reviews: list[tuple[Evidence, str]] = []
     notes: list[str] = []
+    spoofed = False  # a profile link whose text names the site but which goes elsewhere
     for link in snapshot.links:
         host = _host(link.target)
         ev = Evidence(quote=link.text or link.href, match=link.target or link.href, region=link.region,
@@ -66,12 +77,17 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
             else:
                 passes.append(ev)
             continue
+        if not link.target.strip() and policy.website_domain_of(_host(link.href)) is not None:
+            reviews.append((ev, f"a profile link's address is {link.href} but its real destination could "
+                                "not be confirmed; check where it goes"))
+            continue
         text_names_site = any(d in normalise(link.text).lower() for d in domains)
         if text_names_site and host:
+            spoofed = True
             notes.append(f"The link text says '{link.text.strip()}' but the link goes to {host}")
         elif why := policy.not_website_reason(host):
             notes.append(f"The profile links to {host}, {why}")
-    if not passes and not reviews:
+    if not passes and not reviews and not spoofed:
         site_re = re.compile(r"(?<![\w.-])(?:https?://)?(?:www\.)?(?:" +
                              "|".join(re.escape(d) for d in domains) + r")\b(?![.-]\w)", re.I)
         for hit in scan(snapshot.profile_texts(), [site_re]):
