@@ -1,11 +1,18 @@
-"""Load one account's pages in a fresh browser context and turn them into a Snapshot."""
+"""Load one account's pages in a fresh browser context and turn them into a Snapshot.
+
+Hostile or broken pages cost only their own account an ``error`` with a named reason: a page
+that never finishes loading, a redirect loop, an oversized DOM, dialog loops, pop-ups, a download
+instead of a page, a renderer crash, a page that navigates itself away, a non-HTML response, a
+TLS error. Nothing here raises for a page problem; it is written into ``snapshot.load``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,10 +22,29 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from auditor.collect.browser import BrowserSession, ContextOptions
 from auditor.collect.platforms import get as get_platform
-from auditor.collect.platforms.base import Extract, PageCapture, Platform
+from auditor.collect.platforms.base import Extract, PageCapture, Platform, host_of
 from auditor.models import Account, LoadInfo, PageVisit, Snapshot
 
-FAILED_WALLS = {"not_found", "suspended", "error_page", "blocked"}
+FAILED_WALLS = {"not_found", "suspended", "error_page", "blocked", "unfinished"}
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Chromium network errors and what they mean to a reader of the report.
+NET_ERRORS = {
+    "ERR_NAME_NOT_RESOLVED": "the host name does not resolve",
+    "ERR_CONNECTION_REFUSED": "the connection was refused",
+    "ERR_CONNECTION_RESET": "the server reset the connection",
+    "ERR_CONNECTION_CLOSED": "the server closed the connection",
+    "ERR_EMPTY_RESPONSE": "the server sent an empty response",
+    "ERR_TOO_MANY_REDIRECTS": "a redirect loop (too many redirects)",
+    "ERR_CERT_": "a TLS certificate error",
+    "ERR_SSL_": "a TLS error",
+    "ERR_INTERNET_DISCONNECTED": "no network",
+    "ERR_ADDRESS_UNREACHABLE": "the address is unreachable",
+    "ERR_BLOCKED_BY_CLIENT": "the request was blocked",
+    "ERR_INVALID_RESPONSE": "an invalid HTTP response",
+    "ERR_HTTP2_PROTOCOL_ERROR": "an HTTP/2 protocol error",
+}
+_SIZE_JS = "() => [document.getElementsByTagName('*').length, document.documentElement ? " \
+           "document.documentElement.outerHTML.length : 0]"
 
 
 @dataclass
@@ -29,6 +55,46 @@ class CollectOptions:
     page_timeout_s: float = 30.0
     settle_s: float = 2.0  # extra wait for network idle after load, for script-rendered pages
     screenshots: bool = True
+    max_nodes: int = 150_000  # a real profile page has tens of thousands at most
+    max_html_chars: int = 15_000_000
+
+
+@dataclass
+class PageWatch:
+    """What a page did behind our back while it loaded."""
+
+    dialogs: int = 0
+    popups: int = 0
+    crashed: bool = False
+    downloads: list[str] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext, page: Page) -> None:
+        def on_dialog(dialog: object) -> None:
+            self.dialogs += 1
+            asyncio.ensure_future(_quietly(dialog.dismiss()))  # type: ignore[attr-defined]
+
+        def on_popup(popup: Page) -> None:
+            if popup is not page:
+                self.popups += 1
+                asyncio.ensure_future(_quietly(popup.close()))
+
+        page.on("dialog", on_dialog)
+        page.on("crash", lambda _: setattr(self, "crashed", True))
+        page.on("download", lambda d: self.downloads.append(d.url))
+        context.on("page", on_popup)
+
+    def notes(self) -> str:
+        parts = []
+        if self.dialogs:
+            parts.append(f"the page opened {self.dialogs} dialog(s)")
+        if self.popups:
+            parts.append(f"the page opened {self.popups} pop-up window(s), closed unread")
+        return "; ".join(parts)
+
+
+async def _quietly(awaitable: object) -> None:
+    with contextlib.suppress(Exception):
+        await awaitable  # type: ignore[misc]
 
 
 def _short(exc: BaseException) -> str:
@@ -36,20 +102,37 @@ def _short(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _describe_error(exc: BaseException, url: str, options: CollectOptions) -> str:
+def describe_error(exc: BaseException, url: str, options: CollectOptions, watch: PageWatch) -> str:
     msg = _short(exc)
-    if isinstance(exc, PlaywrightTimeout):
-        return f"timed out after {options.page_timeout_s:g} s loading {url}"
-    if options.replay_har and ("ERR_FAILED" in msg or "ERR_ABORTED" in msg):
+    extra = f" ({watch.notes()})" if watch.notes() else ""
+    if watch.crashed or "crash" in msg.lower():
+        return f"the browser tab crashed while loading {url}{extra}"
+    if watch.downloads or "download is starting" in msg.lower():
+        return f"{url} starts a file download instead of showing a page"
+    if isinstance(exc, PlaywrightTimeout | asyncio.TimeoutError):
+        return f"timed out after {options.page_timeout_s:g} s loading {url}{extra}"
+    if options.replay_har and re.search(r"ERR_(FAILED|ABORTED)", msg):
         return f"{url} is not in the replay archive {options.replay_har.name}"
-    for code in ("ERR_NAME_NOT_RESOLVED", "ERR_CONNECTION_REFUSED", "ERR_CERT", "ERR_SSL",
-                 "ERR_TOO_MANY_REDIRECTS", "ERR_CONNECTION_RESET", "ERR_INTERNET_DISCONNECTED"):
-        if code in msg:
-            return f"{code.lower().replace('err_', '').replace('_', ' ')} loading {url} ({msg})"
-    return f"could not load {url}: {msg}"
+    if "has been closed" in msg or "Target closed" in msg:
+        return f"the browser closed while loading {url}"
+    for code, meaning in NET_ERRORS.items():
+        m = re.search(rf"net::({code}\w*)", msg)
+        if m:
+            return f"{meaning} loading {url} ({m.group(1)})"
+    return f"could not load {url}: {msg}{extra}"
 
 
-async def _load(page: Page, kind: str, url: str, platform: Platform, options: CollectOptions) -> PageCapture:
+def _navigated_away(requested: str, response_url: str, final: str) -> bool:
+    """True when the page moved itself (script, meta refresh) to another site after loading."""
+    if not final or final == response_url or final.startswith("about:"):
+        return False
+    a, b = host_of(response_url or requested), host_of(final)
+    base = ".".join(a.split(".")[-2:])
+    return not (b == a or b.endswith("." + base) or a.endswith("." + ".".join(b.split(".")[-2:])))
+
+
+async def _load(page: Page, kind: str, url: str, platform: Platform, options: CollectOptions,
+                watch: PageWatch) -> PageCapture:
     cap = PageCapture(kind=kind, url=url)
     timeout_ms = options.page_timeout_s * 1000
     try:
@@ -59,21 +142,47 @@ async def _load(page: Page, kind: str, url: str, platform: Platform, options: Co
             cap.final_url = page.url
             cap.html = await response.text() if response else ""
             return cap
+        ctype = (response.headers.get("content-type", "") if response else "").split(";")[0].strip().lower()
+        if ctype and ctype not in HTML_TYPES:
+            cap.final_url = page.url
+            cap.error = f"{url} is not an HTML page (content-type {ctype})"
+            return cap
         # Busy pages (long polling) never go idle; what has rendered by then is read.
         with contextlib.suppress(PlaywrightTimeout):
             await page.wait_for_load_state("networkidle", timeout=options.settle_s * 1000)
-        await platform.prepare(page)
+        await asyncio.wait_for(platform.prepare(page), timeout=options.page_timeout_s)
         cap.final_url = page.url
-        cap.html = await page.content()
-    except (PlaywrightTimeout, PlaywrightError) as exc:
-        cap.error = _describe_error(exc, url, options)
+        if _navigated_away(url, response.url if response else url, page.url):
+            cap.error = f"the page navigated itself away to {page.url}"
+            return cap
+        nodes, chars = await asyncio.wait_for(page.evaluate(_SIZE_JS), timeout=options.page_timeout_s)
+        if nodes > options.max_nodes or chars > options.max_html_chars:
+            cap.error = (f"the page is too large to read ({nodes:,} elements, {chars / 1e6:.1f} MB of HTML; "
+                         f"limits {options.max_nodes:,} elements, {options.max_html_chars / 1e6:.0f} MB)")
+            return cap
+        cap.html = await asyncio.wait_for(_content(page), timeout=options.page_timeout_s)
         cap.final_url = page.url
+    except (PlaywrightTimeout, PlaywrightError, TimeoutError) as exc:
+        cap.error = describe_error(exc, url, options, watch)
+        with contextlib.suppress(Exception):
+            cap.final_url = page.url
     return cap
+
+
+async def _content(page: Page) -> str:
+    """page.content(), retried once if a late navigation destroyed the document mid-read."""
+    try:
+        return await page.content()
+    except PlaywrightError as exc:
+        if "navigat" not in str(exc).lower() and "context was destroyed" not in str(exc).lower():
+            raise
+        await page.wait_for_load_state("load")
+        return await page.content()
 
 
 def _outcome(extract: Extract, captures: list[PageCapture]) -> tuple[str, str | None, str]:
     main = captures[0]
-    if main.error and not main.html:
+    if main.error:
         return "failed", extract.wall or "error_page", main.error
     if extract.wall in FAILED_WALLS:
         return "failed", extract.wall, extract.wall_reason
@@ -83,8 +192,8 @@ def _outcome(extract: Extract, captures: list[PageCapture]) -> tuple[str, str | 
 
 
 async def collect(session: BrowserSession, account: Account, options: CollectOptions) -> Snapshot:
-    """Everything the checks need to know about one account. Never raises for page problems:
-    they are named in ``snapshot.load``."""
+    """Everything the checks need to know about one account. Page problems are named in
+    ``snapshot.load``; only a dead browser raises (the runner restarts it)."""
     platform = get_platform(account.platform)
     started = time.monotonic()
     record = options.record_dir / f"{account.id}.har" if options.record_dir else None
@@ -92,22 +201,28 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
         ContextOptions(replay_har=options.replay_har, record_har=record))
     captures: list[PageCapture] = []
     screenshot: str | None = None
+    watch = PageWatch()
     try:
         if cookies := platform.cookies():
             await context.add_cookies(cookies)
         page = await context.new_page()
-        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
+        watch.attach(context, page)
         for i, (kind, url) in enumerate(platform.urls(account.url)):
-            cap = await _load(page, kind, url, platform, options)
+            cap = await _load(page, kind, url, platform, options, watch)
             captures.append(cap)
             if i == 0:
-                if options.screenshots and not cap.error:
-                    screenshot = await _screenshot(page, account, options)
                 if cap.error:
                     break  # the profile itself failed: extra tabs would only repeat it
+                if options.screenshots:
+                    screenshot = await _screenshot(page, account, options)
+            if watch.crashed:
+                page = await context.new_page()  # a crashed tab cannot load the next one
+                watch.crashed = False
+                watch.attach(context, page)
     finally:
-        await context.close()
-    extract = get_platform(account.platform).extract(captures)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(context.close(), timeout=10)
+    extract = platform.extract(captures)
     outcome, wall, reason = _outcome(extract, captures)
     main = captures[0]
     return Snapshot(
