@@ -1,7 +1,7 @@
 """Command line: ``auditor audit | validate | explain | recheck | schema``.
 
 Exit codes: 0 every account compliant; 1 the audit found accounts that are not; 2 bad input
-(nothing audited); 3 the tool itself failed.
+(nothing audited); 3 the tool itself failed; 130 interrupted (what was done is written).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from auditor import __version__
-from auditor.errors import EXIT_FINDINGS, EXIT_OK, AuditorError, InputError
+from auditor.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, AuditorError, InputError
 from auditor.models import AccountResult, AuditRun
 
 DEFAULT_SITES = Path("sites.yaml")
@@ -95,6 +95,9 @@ def _finish(run: AuditRun, out: Path) -> int:
     c = run.counts
     print(f"{c['total']} accounts: {c['compliant']} compliant, {c['non_compliant']} non-compliant, "
           f"{c['needs_review']} need review, {c['unreachable']} unreachable. Report: {report}", file=sys.stderr)
+    if run.interrupted:
+        print("auditor: interrupted; unfinished accounts are marked in the report", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK if c["compliant"] == c["total"] else EXIT_FINDINGS
 
 
@@ -210,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1  # the audit found accounts that are not compliant
 EXIT_BAD_INPUT = 2  # registry, policy or options are wrong: nothing was audited
 EXIT_TOOL_FAILED = 3  # the tool itself failed (no browser, cannot write output)
+EXIT_INTERRUPTED = 130  # Ctrl-C / SIGTERM: outputs are written with unfinished accounts marked
 
 
 class AuditorError(Exception):

@@ -149,5 +149,6 @@ class AuditRun(_Model):
     registry: str
     policy_id: str
     policy_name: str
+    interrupted: bool = False  # the run was stopped (Ctrl-C, SIGTERM); unfinished accounts are marked
     counts: dict[str, int]
     accounts: list[AccountResult]

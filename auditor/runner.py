@@ -7,7 +7,9 @@ collecting one account becomes that account's ``error``, never a missing row.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,8 +70,28 @@ def build_run(results: list[AccountResult], policy: Policy, registry: str, start
                     policy_name=policy.name, counts=counts, accounts=results)
 
 
+UNFINISHED = "the run was interrupted before this account was audited"
+
+
+async def _collect_with_restart(session: BrowserSession, account: Account, copts: CollectOptions,
+                                budget: float) -> Snapshot:
+    """Collect one account; a browser that died under it is restarted and the account tried once more."""
+    for attempt in (1, 2):
+        try:
+            return await asyncio.wait_for(collect(session, account, copts), timeout=budget)
+        except TimeoutError:
+            return failed_snapshot(account, f"the account took longer than {budget:g} s and was stopped")
+        except Exception as exc:  # noqa: BLE001 - one account's crash must not end the run
+            if not session.alive and attempt == 1:
+                await session.ensure_alive()
+                continue
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            return failed_snapshot(account, f"collection crashed: {type(exc).__name__}: {first}")
+    raise AssertionError("unreachable")
+
+
 async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOptions,
-                       progress: Progress | None) -> list[AccountResult]:
+                       progress: Progress | None) -> tuple[list[AccountResult], bool]:
     record_dir = options.out_dir / ".har-parts" if options.record_har else None
     copts = CollectOptions(out_dir=options.out_dir, replay_har=options.replay_har, record_dir=record_dir,
                            page_timeout_s=options.page_timeout_s, screenshots=options.screenshots)
@@ -82,28 +104,52 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
         async def one(account: Account) -> None:
             async with gate:
                 budget = options.page_timeout_s * 3 + 30  # profile + extra tabs + screenshot
-                try:
-                    snapshot = await asyncio.wait_for(collect(session, account, copts), timeout=budget)
-                except TimeoutError:
-                    snapshot = failed_snapshot(account, f"the account took longer than {budget:g} s and was stopped")
-                except Exception as exc:  # noqa: BLE001 - one account's crash must not end the run
-                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                    snapshot = failed_snapshot(account, f"collection crashed: {type(exc).__name__}: {first}")
+                snapshot = await _collect_with_restart(session, account, copts, budget)
                 write_atomic(snapshot_dir / f"{account.id}.json", snapshot.model_dump_json(indent=1))
                 result = judge(account, snapshot, policy)
                 results[account.id] = result
                 if progress:
                     progress(result)
 
-        await asyncio.gather(*(one(a) for a in accounts))
+        interrupted = False
+        try:
+            await asyncio.gather(*(one(a) for a in accounts))
+        except asyncio.CancelledError:  # Ctrl-C or SIGTERM: keep what is done, mark the rest
+            interrupted = True
     if options.record_har and record_dir:
         har.merge([record_dir / f"{a.id}.har" for a in accounts], options.record_har)
-    return [results[a.id] for a in accounts]
+    for a in accounts:
+        if a.id not in results:
+            results[a.id] = judge(a, failed_snapshot(a, UNFINISHED, wall="unfinished"), policy)
+    return [results[a.id] for a in accounts], interrupted
+
+
+async def _main(accounts: list[Account], policy: Policy, options: AuditOptions,
+                progress: Progress | None) -> tuple[list[AccountResult], bool]:
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    assert task is not None
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows / not main thread
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        inner = asyncio.ensure_future(_audit_async(accounts, policy, options, progress))
+        try:
+            return await asyncio.shield(inner)
+        except asyncio.CancelledError:
+            inner.cancel()  # let the run mark unfinished accounts and close the browser
+            return await inner
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 def audit(accounts: list[Account], policy: Policy, options: AuditOptions,
           progress: Progress | None = None) -> AuditRun:
+    """Audit the accounts. An interrupted run (Ctrl-C, SIGTERM) still returns every account,
+    the unfinished ones marked as such; ``run.interrupted`` says so."""
     started, t0 = now(), time.monotonic()
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    results = asyncio.run(_audit_async(accounts, policy, options, progress))
-    return build_run(results, policy, options.registry_path, started, time.monotonic() - t0)
+    results, interrupted = asyncio.run(_main(accounts, policy, options, progress))
+    run = build_run(results, policy, options.registry_path, started, time.monotonic() - t0)
+    run.interrupted = interrupted
+    return run

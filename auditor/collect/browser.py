@@ -6,6 +6,7 @@ managed Chromium if it was installed, then a system ``chromium`` / ``google-chro
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -67,6 +68,8 @@ class BrowserSession:
         self._browser: Browser | None = None
         self.executable: str | None = None
         self.version = ""
+        self.restarts = 0
+        self._lock = asyncio.Lock()
 
     async def __aenter__(self) -> BrowserSession:
         self._pw = await async_playwright().start()
@@ -95,9 +98,21 @@ class BrowserSession:
                             f"{str(exc).splitlines()[0]}") from exc
         self.version = self._browser.version
 
+    @property
+    def alive(self) -> bool:
+        return self._browser is not None and self._browser.is_connected()
+
+    async def ensure_alive(self) -> None:
+        """Relaunch a browser that died (crash, OOM kill); accounts after it carry on."""
+        async with self._lock:  # concurrent accounts notice the death together; launch once
+            if not self.alive:
+                if self._browser is not None:
+                    self.restarts += 1
+                await self._launch()
+
     async def new_context(self, options: ContextOptions) -> BrowserContext:
-        if self._browser is None or not self._browser.is_connected():
-            await self._launch()
+        if not self.alive:
+            await self.ensure_alive()
         assert self._browser is not None
         kwargs: dict = {
             "locale": options.locale,
