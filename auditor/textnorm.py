@@ -42,7 +42,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n|\s[|•·]\s")
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the sentence (or line, or bio segment) that contains text[start:end]."""
     left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    # Search the whole text (not up to ``start``): the boundary's look-ahead must see the first
+    # letter of a match that begins a sentence, else the previous sentence would be included.
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() > start:
+            break
         left = m.end()
     m = _SENTENCE_END.search(text, end)
     right = m.start() if m else len(text)
