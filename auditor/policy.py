@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from auditor.errors import InputError
 from auditor.models import ITEM_IDS
-from auditor.yamlsrc import LINE_KEY, load_yaml, strip_lines
+from auditor.yamlsrc import LineDict, LineList, load_yaml, strip_lines
+from auditor.yamlsrc import kind as yaml_kind
 
 DEFAULT_POLICY = Path(__file__).parent / "policies" / "mpd.yaml"
 AgencyKind = Literal["own", "ambiguous", "clash"]
@@ -188,41 +189,131 @@ class Policy:
         return None
 
 
+def _line_at(raw: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the value at ``loc`` in the loaded YAML (or of the nearest mapping or list around it)."""
+    node = raw
+    line = raw.line if isinstance(raw, LineDict) else None
+    for part in loc:
+        in_dict = isinstance(node, LineDict) and part in node
+        if in_dict or (isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node)):
+            line = node.line_of(part)
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _where(path: Path, raw: Any, loc: tuple[Any, ...]) -> str:
+    line = _line_at(raw, loc)
+    return f"{path}:{line}" if line else str(path)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    """``items.official_statement.phrases[2]``; an odd key (white space, control characters) is quoted."""
+    def part(p: Any) -> str:
+        if isinstance(p, int):
+            return f"[{p}]"
+        p = str(p)
+        return f".{p}" if p.isprintable() and p.strip() == p and p and " " not in p else f".{p!r}"
+    return "".join(part(p) for p in loc).lstrip(".")
+
+
 def _validation_message(path: Path, raw: Any, exc: ValidationError) -> str:
     lines = []
     for err in exc.errors():
-        node = raw
-        line = raw.get(LINE_KEY) if isinstance(raw, dict) else None
-        for part in err["loc"]:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                break
-            if isinstance(node, dict) and LINE_KEY in node:
-                line = node[LINE_KEY]
-        loc = ".".join(str(p) for p in err["loc"])
-        where = f"{path}:{line}" if line else str(path)
-        lines.append(f"{where}: policy field '{loc}': {err['msg']}")
+        loc = tuple(err["loc"])
+        msg = " ".join(str(err["msg"]).split())
+        lines.append(f"{_where(path, raw, loc)}: policy field '{_dotted(loc)}': {msg}")
     return "\n".join(lines)
+
+
+def _pattern_problem(pattern: str, expand: bool, spec: PolicySpec) -> str | None:
+    """Why ``pattern`` (as Policy compiles it) is unusable, or None."""
+    if expand:
+        all_names = spec.agency.names + spec.agency.ambiguous + spec.agency.clashes
+        agency = r"(?<!\w)(?P<agency>" + _alternation(all_names) + r")(?!\w)"
+        emergency = "(?P<number>" + "|".join(_digits_pattern(n) for n in spec.phones.emergency) + ")"
+        pattern = pattern.replace("{AGENCY}", agency).replace("{EMERGENCY}", emergency)
+    try:
+        compiled = re.compile(pattern, re.I)
+    except re.error as exc:
+        return f"invalid regular expression: {exc}"
+    except (OverflowError, RecursionError, ValueError) as exc:
+        return f"invalid regular expression: {exc}"
+    if compiled.search("") is not None:
+        return "the pattern matches empty text, so it would match anything"
+    return None
+
+
+def _semantic_problems(path: Path, raw: Any, spec: PolicySpec) -> list[str]:
+    """What pydantic cannot see: names, phone numbers and patterns, each with its line."""
+    problems: list[str] = []
+
+    def add(loc: tuple[Any, ...], why: str) -> None:
+        problems.append(f"{_where(path, raw, loc)}: policy field '{_dotted(loc)}': {why}")
+
+    for group in ("names", "ambiguous", "clashes"):
+        for i, name in enumerate(getattr(spec.agency, group)):
+            if not name.strip():
+                add(("agency", group, i), "an agency name must not be empty")
+    region_ok = spec.phone_region in phonenumbers.SUPPORTED_REGIONS
+    if not region_ok:
+        add(("phone_region",), f"{spec.phone_region!r} is not a region code phonenumbers knows (e.g. US, GB, CA)")
+    for i, number in enumerate(spec.phones.emergency):
+        digits = re.sub(r"\D", "", number)
+        if not digits:
+            add(("phones", "emergency", i), f"{number!r} has no digits")
+        elif region_ok and not phonenumbers.is_emergency_number(digits, spec.phone_region):
+            add(("phones", "emergency", i), f"{number!r} is not an emergency number in region {spec.phone_region}")
+    for i, entry in enumerate(spec.phones.known):
+        if not region_ok:
+            break
+        try:
+            parsed = phonenumbers.parse(entry.number, spec.phone_region)
+            valid = phonenumbers.is_valid_number(parsed)
+        except phonenumbers.NumberParseException:
+            valid = False
+        if not valid:
+            add(("phones", "known", i, "number"),
+                f"{entry.number!r} is not a valid phone number in region {spec.phone_region}")
+    for i, entry in enumerate(spec.phones.short):
+        if not re.fullmatch(r"[\d\s().-]*\d[\d\s().-]*", entry.number):
+            add(("phones", "short", i, "number"), f"{entry.number!r} must be digits (a short code such as 311)")
+    if problems:
+        return problems  # the patterns below are built from the names and numbers above
+    lists: list[tuple[tuple[Any, ...], list[str], bool]] = [
+        (("agency", "context"), spec.agency.context, False),
+        (("negations",), spec.negations, False),
+        (("hedges",), spec.hedges, False),
+    ]
+    for item, s in spec.items.items():
+        for field in ("phrases", "near", "contradictions"):
+            lists.append((("items", item, field), getattr(s, field), True))
+    for loc, patterns, expand in lists:
+        for i, pattern in enumerate(patterns):
+            if why := _pattern_problem(pattern, expand, spec):
+                add((*loc, i), f"{why} (pattern {pattern!r})")
+    return problems
 
 
 def load_policy(path: Path | None = None) -> Policy:
     path = Path(path) if path else DEFAULT_POLICY
     raw = load_yaml(path, "policy")
+    if raw is None:
+        raise InputError(f"{path}:1: the policy file is empty")
     if not isinstance(raw, dict):
-        raise InputError(f"{path}: a policy file must be a YAML mapping")
+        raise InputError(f"{path}:1: a policy file must be a YAML mapping, not {yaml_kind(raw)}")
     try:
         spec = PolicySpec.model_validate(strip_lines(raw))
     except ValidationError as exc:
         raise InputError(_validation_message(path, raw, exc)) from None
+    if problems := _semantic_problems(path, raw, spec):
+        raise InputError("\n".join(problems))
     try:
         policy = Policy(spec, str(path))
         _ = policy.known_phones
-    except re.error as exc:
-        raise InputError(f"{path}: policy has an invalid pattern: {exc} (pattern {exc.pattern!r})") from None
+    except (re.error, OverflowError, RecursionError, ValueError) as exc:  # checked above; a safety net
+        raise InputError(f"{path}: policy has an invalid pattern: {exc}") from None
     except phonenumbers.NumberParseException as exc:
         raise InputError(f"{path}: policy has an invalid phone number: {exc}") from None
-    for n in spec.phones.emergency:
-        if not policy.is_emergency_number(n) or not re.sub(r"\D", "", n):
-            raise InputError(f"{path}: {n!r} is not an emergency number in region {spec.phone_region}")
     return policy

@@ -24,11 +24,12 @@ from urllib.parse import urlsplit
 from auditor.collect.platforms import PLATFORM_NAMES, platform_for_host
 from auditor.errors import InputError
 from auditor.models import Account
-from auditor.yamlsrc import LINE_KEY, load_yaml
+from auditor.yamlsrc import LINE_KEY, LineDict, LineList, YAMLSyntaxError, kind, load_yaml
 
 ACCOUNT_KEYS = {"id", "name", "url", "platform", "element", "owner", "notes"}
 TOP_KEYS = {"accounts", "registry", "description"}
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # used with fullmatch
+_ID_LINE = re.compile(r"^[\s-]*id\s*:\s*['\"]?([^\s'\"#]+)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Registry:
 
 
 def is_loopback(host: str) -> bool:
+    host = host.lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -46,12 +48,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def url_problem(url: str) -> str | None:
+def url_problem(url: object) -> str | None:
     """Why ``url`` cannot be audited, or None."""
     if not isinstance(url, str) or not url.strip():
         return "url is empty"
     if url != url.strip() or any(c.isspace() for c in url):
         return f"url {url!r} contains white space"
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in url):
+        return f"url {url!r} contains control characters"
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -61,77 +65,127 @@ def url_problem(url: str) -> str | None:
     if parts.scheme not in ("http", "https"):
         scheme = parts.scheme or "(none)"
         return f"url {url!r} has scheme '{scheme}:'; only https:// (or http:// on loopback) is audited"
+    if "@" in parts.netloc:
+        return f"url {url!r} carries credentials (user:password@); remove them"
     if not host:
         return f"url {url!r} has no host"
-    if parts.username or parts.password:
-        return f"url {url!r} carries credentials (user:password@); remove them"
     if parts.scheme == "http" and not is_loopback(host):
         return f"url {url!r} uses plain http://; use https:// (http is allowed only for loopback test hosts)"
     return None
 
 
-def _problems_for(entry: object, index: int, path: Path, seen: dict[str, int]) -> tuple[list[str], Account | None]:
+def _label(entry: LineDict, index: int) -> str:
+    value = entry.get("id")
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return f"accounts[{index}]"
+
+
+def _problems_for(entry: object, index: int, line: int, path: Path,
+                  seen: dict[str, tuple[str, int]]) -> tuple[list[str], Account | None]:
     if not isinstance(entry, dict):
-        return [f"{path}: accounts[{index}] must be a mapping with id, name and url"], None
-    line = entry.get(LINE_KEY)
-    label = entry.get("id") if isinstance(entry.get("id"), str) else f"accounts[{index}]"
-    where = f"{path}:{line}: account '{label}'"
-    problems: list[str] = []
+        return [f"{path}:{line}: account accounts[{index}]: must be a mapping with id, name and url, "
+                f"not {kind(entry)}"], None
+    assert isinstance(entry, LineDict)
+    where = f"account {_label(entry, index)!r}"
+
+    def at(key: str | None = None) -> str:
+        return f"{path}:{entry.line_of(key) if key is not None else entry.line}: {where}"
+
+    problems: list[str] = [f"{path}:{d.line}: {where}: duplicate key {d.key!r} (first on line {d.first_line})"
+                           for d in entry.duplicates]
     for key in sorted(set(entry) - ACCOUNT_KEYS - {LINE_KEY}, key=str):
-        problems.append(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(ACCOUNT_KEYS))})")
-    for key in ("id", "name", "url"):
-        if key not in entry or entry[key] in (None, ""):
-            problems.append(f"{where}: missing '{key}'")
-    for key in ACCOUNT_KEYS & set(entry):
-        if entry[key] is not None and not isinstance(entry[key], str):
-            problems.append(f"{where}: '{key}' must be a string, not {type(entry[key]).__name__}")
-    if problems:
-        return problems, None
-    account_id = entry["id"]
-    if not _ID.match(account_id):
-        problems.append(f"{where}: id must be letters, digits, '.', '_' or '-' (at most 100)")
-    if account_id in seen:
-        problems.append(f"{where}: duplicate id '{account_id}' (first on line {seen[account_id]})")
-    else:
-        seen[account_id] = line
-    if why := url_problem(entry["url"]):
-        problems.append(f"{where}: {why}")
-    platform = entry.get("platform")
+        problems.append(f"{at(key)}: unknown key {str(key)!r} (allowed: {', '.join(sorted(ACCOUNT_KEYS))})")
+    usable: dict[str, str] = {}  # the fields that are strings: each is checked further
+    for key in ("id", "name", "url", "platform", "element", "owner", "notes"):
+        value = entry.get(key)
+        if key in ("id", "name", "url") and (value is None or (isinstance(value, str) and not value.strip())):
+            problems.append(f"{at(key)}: missing '{key}'")
+        elif value is not None and not isinstance(value, str):
+            problems.append(f"{at(key)}: '{key}' must be a string, not {kind(value)}")
+        elif value is not None:
+            usable[key] = value
+    if account_id := usable.get("id"):
+        if not _ID.fullmatch(account_id):
+            problems.append(f"{at('id')}: id {account_id!r} must be 1 to 100 letters, digits, '.', '_' or '-', "
+                            "starting with a letter or digit")
+        folded = account_id.casefold()
+        if folded in seen:
+            first, first_line = seen[folded]
+            same = "" if first == account_id else f" (same as {first!r}: ids name files, so case does not count)"
+            problems.append(f"{at('id')}: duplicate id {account_id!r}{same}; first on line {first_line}")
+        else:
+            seen[folded] = (account_id, entry.line_of("id"))
+    if "url" in usable and (why := url_problem(usable["url"])):
+        problems.append(f"{at('url')}: {why}")
+    platform = usable.get("platform")
     if platform is not None and platform not in PLATFORM_NAMES:
-        problems.append(f"{where}: unknown platform '{platform}' (known: {', '.join(PLATFORM_NAMES)})")
+        problems.append(f"{at('platform')}: unknown platform {platform!r} (known: {', '.join(PLATFORM_NAMES)})")
     if problems:
         return problems, None
     parts = urlsplit(entry["url"])
     account = Account(
-        id=account_id, name=entry["name"].strip(), url=entry["url"],
+        id=entry["id"], name=entry["name"].strip(), url=entry["url"],
         platform=platform or platform_for_host(parts.hostname or "", parts.path),
-        element=entry.get("element"), owner=entry.get("owner"), notes=entry.get("notes"), line=line,
+        element=entry.get("element"), owner=entry.get("owner"), notes=entry.get("notes"), line=entry.line,
     )
     return [], account
 
 
+def _near_account(path: Path, line: int | None) -> str:
+    """' (in or after account 'x')': the last account id given before ``line``, read from the raw text."""
+    if not line:
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()[:line - 1]
+    except (OSError, UnicodeDecodeError):
+        return ""
+    for text in reversed(lines):
+        if m := _ID_LINE.match(text):
+            return f" (in or after account {m.group(1)!r})"
+    return ""
+
+
 def load_registry(path: Path) -> Registry:
     path = Path(path)
-    raw = load_yaml(path, "registry")
+    try:
+        raw = load_yaml(path, "registry", duplicates_ok=True)
+    except YAMLSyntaxError as exc:
+        raise InputError(f"{exc}{_near_account(path, exc.line)}") from None
     if raw is None:
-        raise InputError(f"{path}: the registry is empty: add accounts under 'accounts:'")
+        raise InputError(f"{path}:1: the registry is empty: add accounts under 'accounts:'")
     if isinstance(raw, list):
-        raw = {"accounts": raw, LINE_KEY: 1}
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: the registry must be a mapping with an 'accounts:' list")
-    problems = [f"{path}:{raw[LINE_KEY]}: unknown top-level key '{k}' (allowed: {', '.join(sorted(TOP_KEYS))})"
-                for k in raw if k not in TOP_KEYS and k != LINE_KEY]
+        top = LineDict(accounts=raw)
+        top.line, top.key_lines, top.duplicates = 1, {}, []
+        raw = top
+    if not isinstance(raw, LineDict):
+        raise InputError(f"{path}:1: the registry must be a mapping with an 'accounts:' list, "
+                         f"not {kind(raw)}")
+    problems = [f"{path}:{d.line}: duplicate top-level key {d.key!r} (first on line {d.first_line})"
+                for d in raw.duplicates]
+    for k in raw:
+        if k == LINE_KEY:
+            continue
+        if k not in TOP_KEYS:
+            problems.append(f"{path}:{raw.line_of(k)}: unknown top-level key {str(k)!r} "
+                            f"(allowed: {', '.join(sorted(TOP_KEYS))})")
+        elif k != "accounts" and raw[k] is not None and not isinstance(raw[k], str):
+            problems.append(f"{path}:{raw.line_of(k)}: '{k}' must be a string, not {kind(raw[k])}")
     entries = raw.get("accounts")
     if entries is None or entries == []:
-        problems.append(f"{path}: the registry has no accounts: add at least one under 'accounts:'")
-        entries = []
-    elif not isinstance(entries, list):
-        problems.append(f"{path}: 'accounts' must be a list")
-        entries = []
-    seen: dict[str, int] = {}
+        problems.append(f"{path}:{raw.line_of('accounts')}: the registry has no accounts: "
+                        "add at least one under 'accounts:'")
+        entries = LineList()
+    elif not isinstance(entries, LineList):
+        problems.append(f"{path}:{raw.line_of('accounts')}: 'accounts' must be a list of accounts, "
+                        f"not {kind(entries)}")
+        entries = LineList()
+    seen: dict[str, tuple[str, int]] = {}
     accounts: list[Account] = []
     for i, entry in enumerate(entries):
-        errs, account = _problems_for(entry, i, path, seen)
+        errs, account = _problems_for(entry, i, entries.line_of(i), path, seen)
         problems += errs
         if account:
             accounts.append(account)
