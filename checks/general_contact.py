@@ -39,7 +39,7 @@ _ADDRESS = re.compile(
     r"\b\d{1,5}\s+(?:[A-Za-z0-9][\w.'-]*\s+){1,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Place|Pl|"
     r"Drive|Dr|Way|Lane|Ln|Court|Ct|Terrace|Ter|Parkway|Pkwy|Circle|Cir)\b\.?"
     r"(?:,?\s+(?:NW|NE|SW|SE|N\.W\.|N\.E\.|S\.W\.|S\.E\.)\b)?", re.I)
-_SHORT_CUE = re.compile(r"\b(?:call|dial|text|phone|contact|reach|non-?emergenc\w*|tips?)\b", re.I)
+_SHORT_CUE = re.compile(r"\b(?:call|dial|text|phone|contact|reach|non[- ]?emergenc\w*|tips?)\b", re.I)
 
 
 def _phone_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
@@ -56,7 +56,7 @@ def _phone_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
 def _short_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
     out = []
     for entry in policy.spec.phones.short:
-        digits = re.sub(r"\D", "", entry.number)
+        digits = r"[-. ]?".join(re.sub(r"\D", "", entry.number))  # 311 or 3-1-1
         for m in re.finditer(rf"(?<![\d-]){digits}(?![\d-])", text):
             lo = max(0, m.start() - 60)
             if _SHORT_CUE.search(text[lo:m.end() + 40]):

@@ -27,6 +27,13 @@ PASSES = [
     "This account is not monitored, so call 911 in an emergency",
     "For emergencies call 911. Do not call 911 for non-emergencies.",
     "Non-emergency: 311 | Emergency: 911",
+    "Call or text 911 in an emergency",
+    "If you have an emergency, do not message us - call 911",
+    "For non-emergencies call 311; emergencies call 911",
+    "For any emergency, contact 9-1-1 immediately",
+    "\U0001f6a8 Emergency? Dial 911 \U0001f6a8",
+    "EMERGENCIES: CALL 911",
+    "Report crimes in progress by calling 911.",
 ]
 
 
@@ -40,6 +47,7 @@ def test_passes(bio: str) -> None:
     "Do not call 911.",
     "Please don't call 911 about this page.",
     "Never dial 911 to reach this account.",
+    "Do not call or text 911 for non-emergencies",
 ])
 def test_negated_is_review(bio: str) -> None:
     r = assert_status(check(ITEM, snap(bio=bio)), "review")

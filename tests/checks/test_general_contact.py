@@ -16,6 +16,8 @@ ITEM = "general_contact"
     ("Media: +1 202-555-0147", "phone number", "555-0147"),
     ("Call 311 for non-emergencies.", "311", "311"),
     ("Non-Emergency: 311", "311", "311"),
+    ("Non emergency: 3-1-1", "311", "3-1-1"),
+    ("Call (202) 727-9099 or email mpd@dc.gov", "e-mail address", "mpd@dc.gov"),
     ("Text tips to 50411.", "text tip line", "50411"),
     ("Email: mpd.communications@dc.gov", "e-mail address", "mpd.communications@dc.gov"),
     ("HQ: 441 4th Street NW, Washington, DC 20001", "postal address", "441 4th Street NW"),

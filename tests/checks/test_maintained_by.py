@@ -23,6 +23,9 @@ PASSES = [
     ("MPDC manages this account.", "manages this"),
     ("The Metropolitan Police Department (MPD) maintains this page. Washington, DC", "maintains this"),
     ("Owned and operated by DC Police", "operated by"),
+    ("Run by the @DCPoliceDept team", "@DCPoliceDept"),
+    ("MPD's Office of Communications maintains this page. Washington, DC", "Office of Communications"),
+    ("Managed by the Office of Communications at MPD, Washington DC", "Office of Communications"),
     ("Run by the \U0001d40c\U0001d40f\U0001d403\U0001d402 Office of Communications", "Run by the MPDC"),
 ]
 
@@ -51,6 +54,7 @@ def test_ambiguous_without_context_is_review(bio: str) -> None:
     "No longer maintained by DC Police.",
     "This page isn't managed by the Metropolitan Police Department of the District of Columbia.",
     "Never operated by DC Police.",
+    "Not managed or maintained by MPD. Washington DC",
 ])
 def test_negation_is_review(bio: str) -> None:
     r = assert_status(check(ITEM, snap(bio=bio)), "review")
@@ -74,6 +78,10 @@ def test_hedge_is_review(bio: str) -> None:
 ])
 def test_clashing_agency_fails(bio: str) -> None:
     assert_status(check(ITEM, snap(bio=bio)), "fail")
+
+
+def test_agency_must_follow_by() -> None:
+    assert_status(check(ITEM, snap(bio="Maintained by a proud supporter of DC Police")), "fail")
 
 
 def test_official_statement_alone_is_not_maintained_by() -> None:

@@ -33,6 +33,11 @@ PASSES = [
     "\U0001d40d\U0001d428\U0001d42d \U0001d426\U0001d428\U0001d427\U0001d422\U0001d42d"
     "\U0001d428\U0001d42b\U0001d41e\U0001d41d 24/7",  # mathematical bold
     "NOT\u00a0MONITORED\u00a024/7",
+    "This page isn't staffed 24/7",
+    "We are not able to monitor this page 24/7",
+    "We cannot monitor this account 24/7",
+    "This page may not be monitored.",
+    "Not staffed 24-7",
 ]
 
 
@@ -68,7 +73,7 @@ def test_close_but_not_a_disclaimer_is_review(bio: str) -> None:
 
 
 @pytest.mark.parametrize("bio", ["Official account of DC Police.", "We are always here to help.",
-                                 "Messages monitored by our team."])
+                                 "Messages monitored by our team.", "We monitor this page 24/7"])
 def test_no_disclaimer_fails(bio: str) -> None:
     assert_status(check(ITEM, snap(bio=bio)), "fail")
 

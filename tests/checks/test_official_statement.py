@@ -31,6 +31,13 @@ PASSES = [
     "DC Police\u2019s official page.",
     "Official account of the DC\u00a0Metropolitan\u00a0Police\u202fDepartment.",
     "Official\u200b account of DC Police",
+    "Official Account | DC Police",
+    "Official: Metropolitan Police Department, Washington, DC",
+    "The official source for news from the Metropolitan Police Department in Washington, D.C.",
+    "Official Instagram of DC\u2019s Metropolitan Police Department \U0001f693",
+    # official accounts often disclaim endorsements; that is not a hedge
+    "Official account of DC Police. RTs \u2260 endorsements. Follows are not endorsements.",
+    "Share your views with us! Official account of DC Police",
 ]
 
 
@@ -43,6 +50,16 @@ def test_passes(bio: str) -> None:
 def test_ambiguous_name_resolved_by_website_link() -> None:
     s = snap(bio="Official account of the Metropolitan Police Department.", links=[link("https://mpdc.dc.gov/")])
     assert_pass(check(ITEM, s), match_contains="Metropolitan Police Department")
+
+
+def test_ambiguous_name_resolved_by_own_name_in_header() -> None:
+    s = snap(header="DC Police Department (@DCPoliceDept)", bio="Official account of MPD.")
+    assert_pass(check(ITEM, s), region="bio", match_contains="MPD")
+
+
+def test_washington_alone_is_not_dc_context() -> None:
+    s = snap(bio="Official account of the Metropolitan Police Department. We serve Washington.")
+    assert_status(check(ITEM, s), "review")
 
 
 def test_ambiguous_name_resolved_by_context_in_another_region() -> None:
@@ -66,6 +83,7 @@ NEGATED = [
     "NOT the official account of DC Police",
     "This isn\u2019t the official account of DC Police.",
     "Not an official account.",
+    "Not officially affiliated with MPD.",
 ]
 
 
@@ -83,6 +101,7 @@ HEDGED = [
     "Official account of DC Police. Opinions expressed here are mine.",
     "Satire. The official account of DC Police.",
     "Official account of DC Police. Not affiliated with the Metropolitan Police Department.",
+    "Official account of DC Police. This account does not represent MPD.",
 ]
 
 
@@ -129,6 +148,7 @@ def test_ambiguous_name_without_context_is_review(bio: str) -> None:
     "Official account of MPD. Minneapolis, MN.",
     "Official account of the Metropolitan Police Department. Washington, DC. Minneapolis Police",
     "Official account of the Las Vegas Metropolitan Police Department",
+    "Official account of the Metropolitan Police Department, Nashville, TN",
 ])
 def test_clashing_agency_fails(bio: str) -> None:
     r = assert_status(check(ITEM, snap(bio=bio)), "fail")
