@@ -6,8 +6,8 @@ or "MPD Office of Communications" in the account's own profile. An ambiguous nam
 agency.
 
 Never accepts: "not maintained by MPD", "no longer run by", a hedge anywhere in the profile
-("views are my own"), another agency, or a statement only in a feed post. "Official account of
-MPD" alone is item (a), not (b): the Order lists them separately.
+("views are my own": review, with or without a statement), another agency, or a statement
+only in a feed post. "Official account of MPD" alone is item (a), not (b): the Order lists them separately.
 """
 
 from __future__ import annotations

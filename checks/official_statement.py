@@ -7,9 +7,9 @@ Metropolitan Police Department, Washington, DC", "DC Police's official page". An
 other agency.
 
 Never accepts: a negation ("not an official account", "unofficial"), a hedge anywhere in the
-profile ("views are my own", "parody", "fan page"), another agency with an overlapping name
-(Minneapolis/Memphis/Milwaukee "MPD", London's "Metropolitan Police", Metro Transit Police), or a
-statement that only appears in a feed post.
+profile ("views are my own", "parody", "fan page": review, with or without a statement),
+another agency with an overlapping name (Minneapolis/Memphis/Milwaukee "MPD", London's
+"Metropolitan Police", Metro Transit Police), or a statement that only appears in a feed post.
 """
 
 from __future__ import annotations
