@@ -1,36 +1,298 @@
-"""report.html: one self-contained file rendered with jinja2 from report_templates/."""
+"""report.html: one self-contained file for people, often read in a mail client or on paper.
+
+The view model (grouping, ordering, highlighted evidence, thumbnails, suggested fixes) is built
+here; report_templates/report.html.j2 only lays it out. Every page-derived string is escaped by
+jinja's autoescape or by ``highlight`` (which escapes before it marks). The stylesheet is inlined
+with css-inline (table layout, inline styles: what mail clients keep); only the @media print
+rules stay in a <style> block. No script, no remote resource: screenshots are data URIs.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+from pydantic import ValidationError
 
 import checks
+from auditor import remediation
 from auditor.fsutil import write_atomic
-from auditor.models import ITEM_IDS, AuditRun
+from auditor.models import ITEM_IDS, AccountResult, AuditRun, Evidence, ItemResult, Snapshot
+from auditor.outputs import thumbnails
+from auditor.policy import Policy, load_policy
+from auditor.status import STATUS_ORDER
 
 _HERE = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = [_HERE.parent / "report_templates", _HERE / "_report_templates"]
 
+# A symbol and a word for every status: readable without colour and in black-and-white print.
 ITEM_SYMBOLS = {"pass": "✔", "fail": "✘", "review": "?", "error": "!"}
+ITEM_LABELS = {"pass": "Pass", "fail": "Fail", "review": "Review", "error": "Error"}
+ACCOUNT_SYMBOLS = {"compliant": "✔", "non_compliant": "✘", "needs_review": "?", "unreachable": "!"}
 ACCOUNT_LABELS = {"compliant": "Compliant", "non_compliant": "Non-compliant", "needs_review": "Needs review",
                   "unreachable": "Unreachable"}
+REGION_LABELS = {"bio": "bio", "about": "about section", "pinned": "pinned post", "header": "profile header",
+                 "profile_field": "profile field", "meta": "page description (meta tags)",
+                 "feed": "ordinary post (does not count)", "other": "page text outside the profile fields"}
+# Evidence from the fields staff edit first; the page description usually repeats the bio.
+REGION_ORDER = ("bio", "about", "pinned", "profile_field", "header", "meta", "other", "feed")
+WALL_LABELS = {"login": "Login wall", "consent": "Cookie / consent wall", "error_page": "Error page",
+               "suspended": "Account suspended", "not_found": "Page not found", "blocked": "Blocked by the platform",
+               "unfinished": "Run interrupted"}
+SHOT_WIDTH = 440  # displayed width of a screenshot thumbnail (px)
+MAX_QUOTES = 3  # distinct quotes shown per item; the rest are counted
+OTHER_ELEMENT = "Element not recorded"
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def highlight(quote: str, matches: list[str]) -> Markup:
+    """``quote`` escaped, with every occurrence of each match wrapped in <mark>."""
+    spans: list[tuple[int, int]] = []
+    low = quote.lower()
+    for m in {m.strip() for m in matches if m and m.strip()}:
+        start = low.find(m.lower())
+        while start >= 0:
+            spans.append((start, start + len(m)))
+            start = low.find(m.lower(), start + 1)
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, pos = [], 0
+    for a, b in merged:
+        out.append(escape(quote[pos:a]))
+        out.append(Markup('<mark class="hl">') + escape(quote[a:b]) + Markup("</mark>"))
+        pos = b
+    out.append(escape(quote[pos:]))
+    return Markup("").join(out)
+
+
+def safe_href(url: str) -> str | None:
+    """The URL if it is an http(s) link, else None (shown as text, never as a link)."""
+    try:
+        return url if urlsplit(url).scheme in ("http", "https") else None
+    except ValueError:
+        return None
+
+
+def short_name(item: str) -> str:
+    return item.replace("_", " ").capitalize()
+
+
+@dataclass
+class QuoteView:
+    html: Markup
+    where: str  # "bio · UserDescription"
+    url: str
+    unmatched: list[str]  # matched values not visible in the quote (e.g. a link's real target)
+
+
+@dataclass
+class ItemView:
+    id: str
+    status: str
+    reason: str
+    quotes: list[QuoteView]
+    more: int
+    todo: str
+
+
+@dataclass
+class FixView:
+    label: str
+    text: str
+    items: str
+    length: int
+    room: int | None
+    new_post: bool
+    is_link: bool
+
+
+@dataclass
+class AccountView:
+    a: AccountResult
+    items: list[ItemView]
+    why: str  # why the account needs review / could not be read
+    thumb: tuple[str, int, int] | None
+    fixes: list[FixView] = field(default_factory=list)
+    fix_notes: list[str] = field(default_factory=list)
+    fix_items: str = ""
+    fix_context: str = ""
+    fix_verified: bool = False
+    href: str | None = None
+    final_href: str | None = None
+
+
+@dataclass
+class GroupView:
+    name: str
+    accounts: list[AccountView]
+
+
+def element_key(name: str) -> tuple[int, int, str]:
+    """Office of Communications first, then the districts in number order, then units A-Z."""
+    low = name.lower()
+    if name == OTHER_ELEMENT:
+        return (3, 0, low)
+    if "office of communications" in low:
+        return (0, 0, low)
+    if "district" in low:
+        for n, word in enumerate(_ORDINALS, 1):
+            if re.search(rf"\b{word}\b", low):
+                return (1, n, low)
+        digits = re.search(r"\d+", low)
+        return (1, int(digits.group()) if digits else 99, low)
+    return (2, 0, low)
+
+
+def account_key(a: AccountResult) -> tuple[int, int, int, str]:
+    """Worst first: status, then how many items fail, then how many need review."""
+    statuses = [r.status for r in a.items.values()]
+    return (STATUS_ORDER.index(a.status), -statuses.count("fail"), -statuses.count("review"), a.name.lower())
+
+
+def _quotes(r: ItemResult) -> tuple[list[QuoteView], int]:
+    by_quote: dict[tuple[str, str], list[Evidence]] = {}
+    order = {reg: n for n, reg in enumerate(REGION_ORDER)}
+    for e in sorted(r.evidence, key=lambda e: order.get(e.region, len(order))):
+        by_quote.setdefault((e.quote.strip(), e.region), []).append(e)
+    seen_text: set[str] = set()
+    views: list[QuoteView] = []
+    for (quote, region), evs in by_quote.items():
+        if quote.lower() in seen_text:  # the same words again in the page description: shown once
+            continue
+        seen_text.add(quote.lower())
+        matches = [e.match for e in evs]
+        unmatched = [m for m in dict.fromkeys(matches) if m and m.lower() not in quote.lower()]
+        sources = ", ".join(dict.fromkeys(e.source for e in evs if e.source))
+        where = REGION_LABELS.get(region, region or "unknown place") + (f" · {sources}" if sources else "")
+        views.append(QuoteView(highlight(quote, matches), where, evs[0].url, unmatched))
+    return views[:MAX_QUOTES], max(0, len(views) - MAX_QUOTES)
+
+
+def _todo(item: str, r: ItemResult, a: AccountResult) -> str:
+    meta = checks.META[item]
+    if r.status == "fail":
+        return meta.remediation
+    if r.status == "review":
+        if a.load.outcome == "partial":  # the account-level box says why; here only what to add
+            return "Confirm by hand. If it is missing: " + meta.remediation
+        return "Check the wording the auditor quoted and make it a clear statement. " + meta.remediation
+    if r.status == "error":
+        return "Check that the URL in the registry is right and the account exists, then run the audit again."
+    return ""
+
+
+def _why(a: AccountResult) -> str:
+    if a.status in ("compliant", "non_compliant") and a.load.outcome == "ok":
+        return ""
+    parts = []
+    if a.load.wall:
+        parts.append(WALL_LABELS.get(a.load.wall, a.load.wall))
+    if a.load.http_status and a.load.http_status >= 400:
+        parts.append(f"HTTP {a.load.http_status}")
+    if a.load.reason:
+        parts.append(a.load.reason)
+    if a.load.outcome == "partial":
+        parts.append("The auditor could not see the whole profile: open the account in a browser (logged in if "
+                     "needed) and check each item by hand.")
+    if not parts and a.status == "needs_review":
+        parts.append("The page was read, but some wording is not clear enough to decide; see the items below.")
+    return " — ".join(parts)
+
+
+def _snapshot(out_dir: Path, account_id: str) -> Snapshot | None:
+    path = out_dir / "snapshots" / f"{account_id}.json"
+    try:
+        return Snapshot.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def _fix(view: AccountView, a: AccountResult, out_dir: Path, policy: Policy | None) -> None:
+    """Fill the suggested text: for failed items, and for unclear wording on a page read in full."""
+    wanted = [i for i, r in a.items.items()
+              if r.status == "fail" or (r.status == "review" and a.load.outcome == "ok")]
+    if not wanted or policy is None:
+        return
+    current = remediation.current_lengths(_snapshot(out_dir, a.id), a.platform)
+    s = remediation.suggest(a.platform, wanted, policy, current)
+    if s is None:
+        return
+    for p in s.placements:
+        view.fixes.append(FixView(p.field.label, p.text, ", ".join(checks.META[i].clause[-1] for i in p.items),
+                                  p.length, p.room, p.field.new_post, p.field.key == "website"))
+    view.fix_notes = s.notes
+    view.fix_items = ", ".join(f"{checks.META[i].clause[-1]} ({short_name(i).lower()})" for i in s.fixes)
+    view.fix_context = ", ".join(checks.META[i].clause[-1] for i in s.context)
+    view.fix_verified = s.ok
+
+
+def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> list[GroupView]:
+    out = Path(out_dir) if out_dir else None
+    groups: dict[str, list[AccountView]] = {}
+    for a in run.accounts:
+        items = []
+        for item in ITEM_IDS:
+            r = a.items.get(item) or ItemResult(item=item, status="error", reason="No result was recorded.")
+            quotes, more = _quotes(r)
+            items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(item, r, a)))
+        path = thumbnails.resolve(out, a.screenshot) if out else None
+        view = AccountView(a, items, _why(a), thumbnails.thumbnail(path) if path else None,
+                           href=safe_href(a.url), final_href=safe_href(a.load.final_url))
+        if out is not None:
+            _fix(view, a, out, policy)
+        groups.setdefault(a.element or OTHER_ELEMENT, []).append(view)
+    return [GroupView(name, sorted(views, key=lambda v: account_key(v.a)))
+            for name, views in sorted(groups.items(), key=lambda kv: element_key(kv[0]))]
+
+
+def when(iso: str) -> str:
+    """'2026-11-25T17:37:19+00:00' -> '2026-11-25 17:37 UTC' (as written if it does not parse)."""
+    try:
+        t = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if t.utcoffset() == timedelta(0):
+        return t.strftime("%Y-%m-%d %H:%M UTC")
+    return t.strftime("%Y-%m-%d %H:%M %z") if t.tzinfo else t.strftime("%Y-%m-%d %H:%M")
 
 
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader([str(d) for d in TEMPLATE_DIRS if d.is_dir()]),
                       autoescape=select_autoescape(["html", "j2"], default=True), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["when"] = when
     return env
 
 
-def render(run: AuditRun) -> str:
-    return environment().get_template("report.html.j2").render(
-        run=run, items=ITEM_IDS, meta=checks.META, symbols=ITEM_SYMBOLS, labels=ACCOUNT_LABELS)
+def _default_policy(run: AuditRun) -> Policy | None:
+    """The built-in policy when the run used it; suggested texts are verified against it."""
+    policy = load_policy()
+    return policy if policy.id == run.policy_id else None
 
 
-def write(run: AuditRun, out_dir: Path) -> Path:
+def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> str:
+    if policy is None and out_dir is not None:
+        policy = _default_policy(run)
+    html = environment().get_template("report.html.j2").render(
+        run=run, groups=build(run, out_dir, policy), items=ITEM_IDS, meta=checks.META, short_name=short_name,
+        item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS, account_symbols=ACCOUNT_SYMBOLS,
+        account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER, shot_width=SHOT_WIDTH)
+    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
+                                    apply_width_attributes=True)
+    return inliner.inline(html)
+
+
+def write(run: AuditRun, out_dir: Path, policy: Policy | None = None) -> Path:
     path = out_dir / "report.html"
-    write_atomic(path, render(run))
+    write_atomic(path, render(run, out_dir, policy))
     return path
