@@ -1,38 +1,105 @@
-"""Facebook: https://www.facebook.com/<page> and its /about tab.
+"""Facebook: https://www.facebook.com/<page> and its about tab.
 
-Read: the page's main column (role=main) minus feed posts (role=article) is the profile: the
-Intro card, the about fields (website, phone, e-mail, address). The /about tab is loaded too
-and read the same way. ``best_description`` and ``page_about_fields`` in embedded JSON are read
-when present. og:description is the page's own description.
+Pages loaded: the page itself, then its about tab (``/<page>/about``; for
+``profile.php?id=N`` pages ``profile.php?id=N&sk=about``). The about tab is optional: when it is
+refused (redirect to /login or /checkpoint, a "You must log in" page, an error) it is left out
+and only the main page is read; the visit is still listed in the snapshot's load.pages.
+
+Read, main page: the page name (h1, header); the Intro card (the card headed "Intro": the page's
+description, category, address, phone, e-mail, website) as about. Everything else in the main
+column (cover, tabs, photo and video cards, "likes/followers" counts) is left as ``other``, so it
+can only ever make an item a review. Feed posts (role=article / role=feed) are feed, including
+shared posts and their comments. The login form, cookie and "See more on Facebook" dialogs,
+navigation and footer are page chrome (other).
+Read, about tab: the whole main column except the header and tabs is about ("Contact info",
+"Websites and social links", "Basic info", "Page transparency").
+Embedded JSON (``script[type=application/json]``, Facebook's data-sjs payloads):
+``best_description`` (the Intro text) is bio; ``page_about_fields`` (blurb/description as about,
+e-mail, phone, address, website as profile fields). og:description is the page's own
+description (meta).
 Links: l.facebook.com/l.php?u= and lm.facebook.com/l.php?u= wrappers are unwrapped.
-Walls: /login, /checkpoint redirects; "You must log in to continue"; "This content isn't
-available right now" (removed or age/region restricted). A login dialog over a visible page is
-not a wall: the page behind it is read.
-Known to break: Facebook's class names are generated; only roles and text are relied on.
+Walls: redirect to /login or /checkpoint (login); a "You must log in to continue" page with no
+Intro card and no page name (login); "This content isn't available right now" outside feed posts
+on a page with no Intro (not_found: removed, or age/region restricted), "Something went wrong"
+(error_page). A login dialog over a visible page is not a wall: the page behind it is read. The
+same "isn't available" sentence inside a feed post (a shared post that was deleted) is feed text
+and never makes the page unavailable.
+Known to break: Facebook's class names are generated, so only roles, headings and text are relied
+on. The Intro card is found by its heading text ("Intro"): a page rendered in another language
+has no Intro card for us, its text stays ``other`` (review, never a pass or a fail). Facebook
+sometimes renders the Intro lazily; what has rendered by the time the page settles is read.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, walk_json
+from auditor.collect.platforms.base import LOGIN_PATH, Extract, PageCapture, Platform, Rule, walk_json
+from auditor.textnorm import normalise
+
+_HEADINGS = "h1, h2, h3, h4, [role=heading]"
+_CONTAINERS = '[role="main"], [role="feed"], [role="article"]'
+
+
+def cards_headed(body: BeautifulSoup | Tag, titles: Iterable[str]) -> list[Tag]:
+    """The cards whose heading says one of ``titles`` (case-insensitive, exact).
+
+    A card is the largest ancestor of the heading that holds no other heading and no feed post or
+    main column: on pages with generated class names (Facebook, Nextdoor) headings are the stable
+    landmark.
+    """
+    wanted = {t.lower() for t in titles}
+    out: list[Tag] = []
+    for heading in body.select(_HEADINGS):
+        if normalise(heading.get_text(" ", strip=True)).lower() not in wanted:
+            continue
+        related = {id(heading), *(id(p) for p in heading.parents), *(id(d) for d in heading.descendants)}
+        node: Tag = heading
+        parent = node.parent
+        while isinstance(parent, Tag) and parent.name not in ("body", "html", "[document]"):
+            if parent.get("role") in ("main", "feed", "article") or parent.select_one(_CONTAINERS):
+                break
+            if any(id(h) not in related for h in parent.select(_HEADINGS)):
+                break
+            node, parent = parent, parent.parent
+        if node.parent is not None and all(node is not o and o not in node.parents for o in out):
+            out.append(node)
+    return out
+
+
+def _intro(body: BeautifulSoup) -> list[Tag]:
+    return cards_headed(body, ("Intro",))
+
+
+_CHROME = ('[role="banner"], [role="navigation"], [role="dialog"], [role="alertdialog"], '
+           '[role="complementary"], [role="contentinfo"], [role="tablist"], footer, form')
+_PROFILE_RULES = (
+    Rule("feed", '[role="article"], [role="feed"]', "feed post"),
+    Rule("other", _CHROME, "app chrome"),
+    Rule("header", "h1", "page name"),
+    Rule("about", _intro, "Intro card"),
+)
+_ABOUT_RULES = (
+    Rule("feed", '[role="article"], [role="feed"]', "feed post"),
+    Rule("other", _CHROME, "app chrome"),
+    Rule("header", "h1", "page name"),
+    Rule("about", '[role="main"]', "about tab"),
+)
+_REFUSED_TEXT = re.compile(r"you must log in|log in to continue|content isn.t available|page isn.t available|"
+                           r"something went wrong", re.I)
 
 
 class Facebook(Platform):
     name = "facebook"
     hosts = ("facebook.com", "fb.com", "m.facebook.com", "web.facebook.com")
     redirectors = (Redirector("l.facebook.com", "u"), Redirector("lm.facebook.com", "u"))
-    rules = (
-        Rule("feed", '[role="article"], [role="feed"]', "feed post"),
-        Rule("other", '[role="banner"], [role="navigation"], [role="dialog"], [role="complementary"], footer',
-             "app chrome"),
-        Rule("header", "h1", "page name"),
-        Rule("about", '[role="main"]', "intro / about"),
-    )
+    rules = _PROFILE_RULES
     unavailable_markers = (
         (r"this content isn.t available (?:right now|at the moment)", "not_found"),
         (r"this page isn.t available", "not_found"),
@@ -42,13 +109,42 @@ class Facebook(Platform):
 
     def urls(self, url: str) -> list[tuple[str, str]]:
         parts = urlsplit(url)
-        if parts.path.rstrip("/").endswith("/about"):
+        if parts.path.rstrip("/").endswith("/about") or "sk=about" in parts.query:
             return [("profile", url)]
         if parts.path.startswith("/profile.php"):
-            about = urlunsplit(parts._replace(query=(parts.query + "&" if parts.query else "") + "sk=about"))
+            about = urlunsplit(parts._replace(query=(parts.query + "&" if parts.query else "") + "sk=about",
+                                              fragment=""))
         else:
             about = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/about", query="", fragment=""))
         return [("profile", url), ("about", about)]
+
+    def extract(self, captures: list[PageCapture]) -> Extract:
+        # An about tab that was refused is dropped: its login page must not be read as about text.
+        return super().extract([c for c in captures if c.kind == "profile" or not self._refused(c)])
+
+    def _refused(self, cap: PageCapture) -> bool:
+        if cap.error or not cap.html or (cap.status is not None and cap.status >= 400):
+            return True
+        final = urlsplit(cap.final_url or cap.url).path
+        if LOGIN_PATH.search(final):
+            return True
+        soup = BeautifulSoup(cap.html, "html.parser")
+        main = soup.select_one('[role="main"]')
+        text = main.get_text(" ", strip=True) if main else ""
+        return main is None or (soup.find("h1") is None and bool(_REFUSED_TEXT.search(text)))
+
+    def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
+        # Same walk as Platform.read_regions, with the rule set of the tab being read.
+        body = soup.body or soup
+        for junk in body.find_all(["script", "style", "noscript", "template", "svg"]):
+            junk.decompose()
+        for rule in _ABOUT_RULES if cap.kind == "about" else _PROFILE_RULES:
+            elements = list(body.select(rule.select) if isinstance(rule.select, str) else rule.select(body))
+            for el in elements:
+                # Skip what an earlier match already took out (also a post nested in a taken feed).
+                if el.parent is not None and any(p is body for p in el.parents):
+                    self._take(el, rule.region, rule.source, cap, out)
+        self._take(body, "other", "page", cap, out)
 
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         for tag in soup.find_all("script", attrs={"type": "application/json"}):
@@ -62,14 +158,19 @@ class Facebook(Platform):
                     out.add_text("bio", text, "best_description", cap.url)
             for _, value in walk_json(data, {"page_about_fields"}):
                 if isinstance(value, dict):
-                    for k in ("blurb", "description", "email", "phone_number", "formatted_phone_number", "address"):
-                        v = value.get(k)
-                        if isinstance(v, dict):
-                            v = v.get("text")
-                        if isinstance(v, str):
-                            out.add_text("about" if k in ("blurb", "description") else "profile_field", v,
-                                         f"page_about_fields.{k}", cap.url)
-                    site = value.get("website")
-                    if isinstance(site, str):
-                        out.add_link("profile_field", site, self.unwrap(site), site, "page_about_fields.website",
-                                     cap.url)
+                    self._about_fields(value, cap, out)
+
+    def _about_fields(self, value: dict, cap: PageCapture, out: Extract) -> None:
+        for k in ("blurb", "description", "email", "phone_number", "formatted_phone_number", "address"):
+            v = value.get(k)
+            if isinstance(v, dict):
+                v = v.get("text") or v.get("full_address") or v.get("single_line_full_address")
+            if isinstance(v, str):
+                out.add_text("about" if k in ("blurb", "description") else "profile_field", v,
+                             f"page_about_fields.{k}", cap.url)
+        sites = value.get("website") or value.get("websites") or []
+        for site in sites if isinstance(sites, list) else [sites]:
+            if isinstance(site, dict):
+                site = site.get("url") or site.get("uri")
+            if isinstance(site, str) and site:
+                out.add_link("profile_field", site, self.unwrap(site), site, "page_about_fields.website", cap.url)
