@@ -1,60 +1,166 @@
 """Instagram: https://www.instagram.com/<handle>/.
 
-Read: the profile lives in embedded JSON (``script[type=application/json][data-sjs]`` and other
-JSON scripts): ``biography`` (bio), ``bio_links`` and ``external_url`` (profile links),
-``full_name`` (header), business/public e-mail, phone and address fields (profile fields). The
-rendered ``header`` element (name, bio, links) is read as the bio too; posts are feed.
-Links: l.instagram.com/?u= is unwrapped.
-Walls: /accounts/login redirect (Instagram often shows logged-out visitors only this);
-"Sorry, this page isn't available."
-Known to break: logged-out access varies by region and rate; then the account is a review.
+Read:
+- Embedded JSON (``script[type=application/json][data-sjs]``: Meta's nested ``require`` /
+  ``__bbox`` / ``RelayPrefetchedStreamCache`` payloads, and older ``graphql.user`` shapes). Only
+  the user object whose ``username`` is the account's handle is read, and only its own top-level
+  fields: ``biography`` (bio), ``bio_links[{url, title, link_type}]`` and ``external_url``
+  (profile links), ``full_name`` (header), ``category``/``category_name``, business/public
+  e-mail, phone (with ``public_phone_country_code``) and address (``address_street``,
+  ``city_name``, ``zip``, ``business_address_json``) as profile fields. Other users in the same
+  payload (suggested accounts, post owners, tagged users) are ignored. Post captions anywhere in
+  the payload (``caption.text``, ``edge_media_to_caption``) are feed.
+- The rendered DOM: the profile ``header`` is the bio, links in it are profile fields (their
+  l.instagram.com wrapper unwrapped); the posts grid (``/p/``, ``/reel/`` links, articles) and
+  story highlights are feed; nav, footer, tabs, dialogs (cookie banner, log-in prompt) are chrome.
+- ``og:description`` / ``description`` (follower counts plus the bio) as the page description.
+Links: l.instagram.com/?u= is unwrapped (``lynx_url`` in JSON, hrefs in the DOM).
+Walls: /accounts/login redirect (Instagram often shows logged-out visitors only this); the log-in
+form served in place of the profile; "Sorry, this page isn't available." (not found / removed).
+Known to break: logged-out access varies by region and rate (then the account is a review, never a
+fail); the DOM classes are obfuscated, so the DOM is read by element (``header``, ``/p/`` links)
+only, and if Instagram moves the bio out of ``header`` and drops the JSON the bio lands in
+``other`` (a review). Contact buttons (Email/Call) exist only in the app; the web shows them only
+through the JSON fields above. Highlights are read as feed (their titles are not account set-up).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, walk_json
 
-PROFILE_FIELDS = ("business_email", "public_email", "business_phone_number", "public_phone_number",
-                  "contact_phone_number", "category_name", "business_category_name", "city_name",
-                  "address_street", "zip")
+# Top-level fields of Meta's user object that are contact details / profile facts.
+PROFILE_FIELDS = ("category", "category_name", "business_category_name", "public_email", "business_email")
+PHONE_FIELDS = ("public_phone_number", "business_phone_number", "contact_phone_number")
 
 
-def read_meta_profile_json(data: object, cap: PageCapture, out: Extract, platform: Platform) -> None:
-    """Instagram and Threads share Meta's profile JSON shape."""
-    for _, bio in walk_json(data, {"biography"}):
-        if isinstance(bio, str):
-            out.add_text("bio", bio, "biography", cap.url)
-        elif isinstance(bio, dict) and isinstance(bio.get("text"), str):
-            out.add_text("bio", bio["text"], "biography", cap.url)
-    for _, links in walk_json(data, {"bio_links"}):
-        for link in links if isinstance(links, list) else []:
-            if isinstance(link, dict) and isinstance(link.get("url"), str):
-                href = link["url"]
-                out.add_link("profile_field", href, platform.unwrap(href, text=str(link.get("title") or "")),
-                             str(link.get("title") or link.get("url")), "bio_links", cap.url)
-    for _, url in walk_json(data, {"external_url"}):
-        if isinstance(url, str) and url:
-            out.add_link("profile_field", url, platform.unwrap(url), url, "external_url", cap.url)
-    for _, name in walk_json(data, {"full_name"}):
-        if isinstance(name, str):
-            out.add_text("header", name, "full_name", cap.url)
-    for key, value in walk_json(data, set(PROFILE_FIELDS)):
+def handle_from_url(url: str) -> str:
+    """'https://www.instagram.com/dcpolicedept/' or 'https://www.threads.net/@dcpolicedept' -> handle."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return ""
+    first = next((p for p in path.split("/") if p), "")
+    return first.lstrip("@").lower()
+
+
+def profile_users(data: Any, handle: str) -> list[dict]:
+    """The user objects in a Meta JSON payload that describe the profile itself.
+
+    A payload also carries other users (post owners, suggested accounts); a user object counts
+    when its ``username`` is the handle. Without a handle (or a match), a payload whose users with
+    a biography all share one username is taken as that profile's.
+    """
+    users: list[dict] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("username"), str) and ("biography" in node or "bio_links" in node):
+                users.append(node)
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(node)
+    if handle:
+        own = [u for u in users if u["username"].lower() == handle]
+        if own:
+            return own
+    names = {u["username"].lower() for u in users}
+    return users if len(names) == 1 and not handle else []
+
+
+def _address(parts: list[Any]) -> str:
+    return ", ".join(str(p).strip() for p in parts if isinstance(p, (str, int)) and str(p).strip())
+
+
+def read_meta_user(user: dict, cap: PageCapture, out: Extract, platform: Platform) -> None:
+    """One Meta user object (Instagram or Threads): bio, links, name and contact fields."""
+    bio = user.get("biography")
+    if isinstance(bio, dict):
+        bio = bio.get("text")
+    if isinstance(bio, str):
+        out.add_text("bio", bio, "biography", cap.url)
+    for link in user.get("bio_links") or []:
+        if isinstance(link, dict) and isinstance(link.get("url"), str) and link["url"]:
+            href = str(link.get("lynx_url") or link["url"])
+            title = str(link.get("title") or "")
+            # The JSON names the real URL beside the wrapper: that is the target.
+            target = platform.unwrap(link["url"], text=title)
+            out.add_link("profile_field", href, target, title or link["url"], "bio_links", cap.url)
+    url = user.get("external_url")
+    if isinstance(url, str) and url:
+        href = str(user.get("external_lynx_url") or user.get("external_url_linkshimmed") or url)
+        out.add_link("profile_field", href, platform.unwrap(url), url, "external_url", cap.url)
+    if isinstance(user.get("full_name"), str):
+        out.add_text("header", user["full_name"], "full_name", cap.url)
+    for key in PROFILE_FIELDS:
+        if isinstance(user.get(key), str) and user[key].strip():
+            out.add_text("profile_field", user[key], key, cap.url)
+    for key in PHONE_FIELDS:
+        value = user.get(key)
         if isinstance(value, str) and value.strip():
-            out.add_text("profile_field", value, key, cap.url)
-    for _, value in walk_json(data, {"business_address_json"}):
-        if isinstance(value, str):
-            try:
-                addr = json.loads(value)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(addr, dict):
-                parts = [addr.get(k) for k in ("street_address", "city_name", "zip_code")]
-                out.add_text("profile_field", ", ".join(str(p) for p in parts if p), "business_address", cap.url)
+            code = str(user.get("public_phone_country_code") or "").strip()
+            number = value if value.startswith("+") or not code else f"+{code} {value}"
+            out.add_text("profile_field", number, key, cap.url)
+    street = _address([user.get("address_street"), user.get("city_name"), user.get("zip")])
+    if user.get("address_street") and street:
+        out.add_text("profile_field", street, "address", cap.url)
+    raw = user.get("business_address_json")
+    if isinstance(raw, str) and raw:
+        try:
+            addr = json.loads(raw)
+        except json.JSONDecodeError:
+            addr = None
+        if isinstance(addr, dict) and addr.get("street_address"):
+            text = _address([addr.get("street_address"), addr.get("city_name"), addr.get("zip_code")])
+            out.add_text("profile_field", text, "business_address_json", cap.url)
+
+
+def read_meta_feed(data: Any, cap: PageCapture, out: Extract) -> None:
+    """Post captions in a Meta payload are feed: never account set-up, but noted when an item is
+    only there."""
+    for key, value in walk_json(data, {"caption", "edge_media_to_caption"}):
+        if key == "caption" and isinstance(value, dict) and isinstance(value.get("text"), str):
+            out.add_text("feed", value["text"], "post caption", cap.url)
+        elif key == "edge_media_to_caption" and isinstance(value, dict):
+            for edge in value.get("edges") or []:
+                node = edge.get("node") if isinstance(edge, dict) else None
+                if isinstance(node, dict) and isinstance(node.get("text"), str):
+                    out.add_text("feed", node["text"], "post caption", cap.url)
+
+
+def read_meta_profile_json(data: object, cap: PageCapture, out: Extract, platform: Platform,
+                           handle: str | None = None) -> bool:
+    """Instagram and Threads share Meta's profile JSON shape. True when the profile's own user
+    object was found in ``data``."""
+    if handle is None:
+        handle = handle_from_url(cap.url)
+    users = profile_users(data, handle)
+    for user in users:
+        read_meta_user(user, cap, out, platform)
+    read_meta_feed(data, cap, out)
+    return bool(users)
+
+
+def meta_json_scripts(soup: BeautifulSoup) -> list[Any]:
+    """Every parsed ``script[type=application/json]`` (data-sjs and others) on a Meta page."""
+    found = []
+    for tag in soup.find_all("script", attrs={"type": "application/json"}):
+        try:
+            found.append(json.loads(tag.string or tag.get_text() or "null"))
+        except (json.JSONDecodeError, TypeError):
+            continue
+    return found
+
+
+_RESERVED = re.compile(r"^(?:accounts|explore|p|reel|reels|stories|direct|about|legal|developer)$")
 
 
 class Instagram(Platform):
@@ -62,9 +168,12 @@ class Instagram(Platform):
     hosts = ("instagram.com",)
     redirectors = (Redirector("l.instagram.com", "u"),)
     rules = (
-        Rule("feed", 'article, main a[href*="/p/"], main a[href*="/reel/"]', "posts"),
-        Rule("other", 'nav, footer, [role="dialog"], [role="navigation"]', "app chrome"),
-        Rule("bio", "header section, header", "profile header"),
+        Rule("other", '[role="dialog"], nav, footer, [role="navigation"], [role="contentinfo"], '
+                      '[role="tablist"]', "app chrome"),
+        Rule("feed", 'article, main a[href*="/p/"], main a[href*="/reel/"], main a[href*="/tv/"]', "posts"),
+        Rule("feed", 'main a[href*="/stories/highlights/"], main [role="menuitem"]', "story highlights"),
+        Rule("profile_field", 'header a[href*="l.instagram.com"], header a[href^="http"]', "profile link"),
+        Rule("bio", "header", "profile header"),
     )
     unavailable_markers = (
         (r"sorry, this page isn.t available", "not_found"),
@@ -72,9 +181,16 @@ class Instagram(Platform):
     )
 
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
-        for tag in soup.find_all("script", attrs={"type": "application/json"}):
-            try:
-                data = json.loads(tag.string or "null")
-            except (json.JSONDecodeError, TypeError):
-                continue
-            read_meta_profile_json(data, cap, out, self)
+        handle = handle_from_url(cap.url)
+        if _RESERVED.match(handle):
+            handle = ""
+        for data in meta_json_scripts(soup):
+            read_meta_profile_json(data, cap, out, self, handle)
+
+    async def prepare(self, page: Any) -> None:
+        # The EU cookie dialog covers the profile in screenshots; the DOM is readable either way.
+        for label in ("Decline optional cookies", "Only allow essential cookies"):
+            button = page.get_by_role("button", name=label)
+            if await button.count():
+                await button.first.click(timeout=3000)
+                return
