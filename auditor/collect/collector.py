@@ -67,6 +67,13 @@ class PageWatch:
     popups: int = 0
     crashed: bool = False
     downloads: list[str] = field(default_factory=list)
+    document_bytes: int = 0  # Content-Length of the last main-frame document
+
+    def _on_response(self, page: Page, response: object) -> None:
+        request = response.request  # type: ignore[attr-defined]
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            length = response.headers.get("content-length", "")  # type: ignore[attr-defined]
+            self.document_bytes = int(length) if length.isdigit() else 0
 
     def attach(self, context: BrowserContext, page: Page) -> None:
         def on_dialog(dialog: object) -> None:
@@ -81,6 +88,7 @@ class PageWatch:
         page.on("dialog", on_dialog)
         page.on("crash", lambda _: setattr(self, "crashed", True))
         page.on("download", lambda d: self.downloads.append(d.url))
+        page.on("response", lambda r: self._on_response(page, r))
         context.on("page", on_popup)
 
     def notes(self) -> str:
@@ -134,9 +142,14 @@ def _navigated_away(requested: str, response_url: str, final: str) -> bool:
 async def _load(page: Page, kind: str, url: str, platform: Platform, options: CollectOptions,
                 watch: PageWatch) -> PageCapture:
     cap = PageCapture(kind=kind, url=url)
-    timeout_ms = options.page_timeout_s * 1000
+    deadline = time.monotonic() + options.page_timeout_s
+
+    def left_ms() -> float:
+        return max(1.0, (deadline - time.monotonic()) * 1000)
+
     try:
-        response = await page.goto(url, wait_until="load", timeout=timeout_ms)
+        # DOMContentLoaded first: an oversized DOM is refused before the browser spends minutes laying it out.
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=left_ms())
         cap.status = response.status if response else None
         if kind == "api":
             cap.final_url = page.url
@@ -147,26 +160,44 @@ async def _load(page: Page, kind: str, url: str, platform: Platform, options: Co
             cap.final_url = page.url
             cap.error = f"{url} is not an HTML page (content-type {ctype})"
             return cap
+        if too_big := await _too_big(page, options):
+            cap.error = too_big
+            return cap
+        await page.wait_for_load_state("load", timeout=left_ms())
         # Busy pages (long polling) never go idle; what has rendered by then is read.
         with contextlib.suppress(PlaywrightTimeout):
-            await page.wait_for_load_state("networkidle", timeout=options.settle_s * 1000)
-        await asyncio.wait_for(platform.prepare(page), timeout=options.page_timeout_s)
+            await page.wait_for_load_state("networkidle", timeout=min(options.settle_s * 1000, left_ms()))
+        await asyncio.wait_for(platform.prepare(page), timeout=left_ms() / 1000)
         cap.final_url = page.url
         if _navigated_away(url, response.url if response else url, page.url):
             cap.error = f"the page navigated itself away to {page.url}"
             return cap
-        nodes, chars = await asyncio.wait_for(page.evaluate(_SIZE_JS), timeout=options.page_timeout_s)
-        if nodes > options.max_nodes or chars > options.max_html_chars:
-            cap.error = (f"the page is too large to read ({nodes:,} elements, {chars / 1e6:.1f} MB of HTML; "
-                         f"limits {options.max_nodes:,} elements, {options.max_html_chars / 1e6:.0f} MB)")
+        if too_big := await _too_big(page, options):
+            cap.error = too_big
             return cap
-        cap.html = await asyncio.wait_for(_content(page), timeout=options.page_timeout_s)
+        cap.html = await asyncio.wait_for(_content(page), timeout=left_ms() / 1000)
         cap.final_url = page.url
     except (PlaywrightTimeout, PlaywrightError, TimeoutError) as exc:
         cap.error = describe_error(exc, url, options, watch)
+        if isinstance(exc, PlaywrightTimeout | TimeoutError):
+            # A slow page is often a huge one: say so from its Content-Length, or when it can still answer.
+            if watch.document_bytes > options.max_html_chars:
+                cap.error = (f"the page is too large to read ({watch.document_bytes / 1e6:.1f} MB of HTML; "
+                             f"limit {options.max_html_chars / 1e6:.0f} MB)")
+            else:
+                with contextlib.suppress(Exception):
+                    cap.error = await _too_big(page, options, timeout_s=2) or cap.error
         with contextlib.suppress(Exception):
             cap.final_url = page.url
     return cap
+
+
+async def _too_big(page: Page, options: CollectOptions, timeout_s: float | None = None) -> str:
+    nodes, chars = await asyncio.wait_for(page.evaluate(_SIZE_JS), timeout=timeout_s or options.page_timeout_s)
+    if nodes > options.max_nodes or chars > options.max_html_chars:
+        return (f"the page is too large to read ({nodes:,} elements, {chars / 1e6:.1f} MB of HTML; "
+                f"limits {options.max_nodes:,} elements, {options.max_html_chars / 1e6:.0f} MB)")
+    return ""
 
 
 async def _content(page: Page) -> str:
