@@ -60,7 +60,7 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)")
     r.add_argument("dir", type=Path, help="output directory of an earlier audit")
-    _add_common(r)
+    r.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
 
     sub.add_parser("schema", help="print the JSON Schema of results.json")
 
@@ -141,7 +141,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for a in registry.accounts:
         by_platform[a.platform] = by_platform.get(a.platform, 0) + 1
     platforms = ", ".join(f"{k} {v}" for k, v in sorted(by_platform.items()))
-    print(f"{args.sites}: {len(registry.accounts)} accounts OK ({platforms}); policy {policy.id} OK")
+    n = len(registry.accounts)
+    print(f"{args.sites}: {n} account{'s' if n != 1 else ''} OK ({platforms}); policy {policy.id} OK")
     return EXIT_OK
 
 
@@ -161,21 +162,25 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_recheck(args: argparse.Namespace) -> int:
     import time
 
-    from auditor.models import Snapshot
+    from auditor.models import Account, Snapshot
     from auditor.outputs import results_json
     from auditor.policy import load_policy
-    from auditor.registry import load_registry
     from auditor.runner import build_run, judge, now
 
-    previous = results_json.read(args.dir / "results.json")
+    results_path = args.dir / "results.json"
+    if not results_path.is_file():
+        raise InputError(f"{results_path}: no results.json: is {args.dir} the output directory of an audit?")
+    previous = results_json.read(results_path)
     policy = load_policy(args.policy)
-    accounts = {a.id: a for a in load_registry(Path(previous.registry) if args.sites == DEFAULT_SITES
-                                              and previous.registry else args.sites).accounts}
     started, t0 = now(), time.monotonic()
     results = []
-    for prev in previous.accounts:
-        snap = Snapshot.model_validate_json((args.dir / "snapshots" / f"{prev.id}.json").read_text())
-        results.append(judge(accounts[prev.id], snap, policy))
+    for prev in previous.accounts:  # the run's own account records: the registry may have changed since
+        account = Account(id=prev.id, name=prev.name, url=prev.url, platform=prev.platform, element=prev.element,
+                          owner=prev.owner)
+        path = args.dir / "snapshots" / f"{prev.id}.json"
+        if not path.is_file():
+            raise InputError(f"{path}: snapshot missing; cannot re-check account '{prev.id}'")
+        results.append(judge(account, Snapshot.model_validate_json(path.read_text(encoding="utf-8")), policy))
     return _finish(build_run(results, policy, previous.registry, started, time.monotonic() - t0), args.dir)
 
 

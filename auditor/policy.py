@@ -96,8 +96,10 @@ def _alternation(names: list[str]) -> str:
 
 
 def _digits_pattern(number: str) -> str:
+    """The number as written in text (9-1-1, 9 1 1), never a piece of another number, a date
+    (9.11.2001, 9/11), a price ($911) or a word."""
     digits = [d for d in number if d.isdigit()]
-    return r"(?<![\d-])" + r"[-. ]?".join(digits) + r"(?![\d]|-\d)"
+    return r"(?<![\w.$/-])" + r"[-. ]?".join(digits) + r"(?![\w/]|[.,-]\d)"
 
 
 def normalise_name(name: str) -> str:
