@@ -14,6 +14,7 @@ from pathlib import Path
 from auditor import __version__
 from auditor.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, AuditorError, InputError
 from auditor.models import AccountResult, AuditRun
+from auditor.policy import Policy
 
 DEFAULT_SITES = Path("sites.yaml")
 DEFAULT_OUT = Path("audit-report")
@@ -41,6 +42,10 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--timeout", type=float, default=30.0, metavar="S", help="page load time limit (default 30)")
     a.add_argument("--concurrency", type=int, default=None, metavar="N", help="accounts loaded at once")
     a.add_argument("--no-screenshots", action="store_true", help="skip screenshots")
+    a.add_argument("--block", metavar="TYPES", default=None,
+                   help="resource types not fetched, comma-separated from image,media,font,stylesheet or 'none' "
+                        "(default: media,font; images too with --no-screenshots)")
+    a.add_argument("--shard", metavar="K/N", help="audit only shard K of N (stable by account id), for CI matrices")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
 
     rec = sub.add_parser("record", help="audit live and record every page into a HAR for later --replay")
@@ -63,6 +68,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
 
     sub.add_parser("schema", help="print the JSON Schema of results.json")
+
+    m = sub.add_parser("merge", help="merge shard result directories into one results.json, report and junit.xml")
+    m.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="output directories of --shard runs")
+    m.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: audit-report)")
+    m.add_argument("--sites", type=Path, default=None, help="registry, to list the accounts in its order")
+    m.add_argument("--policy", type=Path, default=None, help="policy YAML used by the shards")
 
     h = sub.add_parser("har", help="build a replay HAR from a manifest of hand-made pages")
     h.add_argument("action", choices=["build"])
@@ -87,11 +98,13 @@ def _select(accounts: list, only: list[str] | None, sites: Path) -> list:
     return [a for a in accounts if a.id in set(only)]
 
 
-def _finish(run: AuditRun, out: Path) -> int:
-    from auditor.outputs import html_report, results_json
+def _finish(run: AuditRun, out: Path, policy: Policy | None = None) -> int:
+    """Write every output of a run (results.json first: it is the record) and choose the exit code."""
+    from auditor.outputs import html_report, junit, results_json
 
     results_json.write(run, out)
-    report = html_report.write(run, out)
+    junit.write(run, out)
+    report = html_report.write(run, out, policy=policy)
     c = run.counts
     print(f"{c['total']} accounts: {c['compliant']} compliant, {c['non_compliant']} non-compliant, "
           f"{c['needs_review']} need review, {c['unreachable']} unreachable. Report: {report}", file=sys.stderr)
@@ -109,19 +122,37 @@ def cmd_audit(args: argparse.Namespace) -> int:
     registry = load_registry(args.sites)
     policy = load_policy(args.policy)
     accounts = _select(registry.accounts, args.only, args.sites)
+    if getattr(args, "shard", None):
+        from auditor.shard import parse_shard, select_shard
+
+        accounts = select_shard(accounts, *parse_shard(args.shard))
     if args.replay and args.record_har:
         raise InputError("--replay and --record-har cannot be used together")
     if args.replay and not args.replay.is_file():
         raise InputError(f"{args.replay}: replay HAR file not found")
     options = AuditOptions(out_dir=args.out, registry_path=str(args.sites), replay_har=args.replay,
                            record_har=args.record_har, browser=args.browser, page_timeout_s=args.timeout,
-                           screenshots=not args.no_screenshots)
+                           screenshots=not args.no_screenshots, block=_block(getattr(args, "block", None),
+                                                                             args.no_screenshots))
     if getattr(args, "concurrency", None):
         if args.concurrency < 1:
             raise InputError("--concurrency must be at least 1")
         options.concurrency = args.concurrency
     run = audit(accounts, policy, options, progress=None if args.quiet else _progress)
-    return _finish(run, args.out)
+    return _finish(run, args.out, policy)
+
+
+BLOCKABLE = ("image", "media", "font", "stylesheet")
+
+
+def _block(spec: str | None, no_screenshots: bool) -> frozenset[str]:
+    """Resource types not fetched. Default: media and fonts (and images when there is no screenshot)."""
+    if spec is None:
+        return frozenset({"media", "font"} | ({"image"} if no_screenshots else set()))
+    kinds = {k.strip() for k in spec.split(",") if k.strip() and k.strip() != "none"}
+    if unknown := kinds - set(BLOCKABLE):
+        raise InputError(f"--block: unknown resource type(s) {sorted(unknown)}; choose from {', '.join(BLOCKABLE)}")
+    return frozenset(kinds)
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -181,7 +212,18 @@ def cmd_recheck(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise InputError(f"{path}: snapshot missing; cannot re-check account '{prev.id}'")
         results.append(judge(account, Snapshot.model_validate_json(path.read_text(encoding="utf-8")), policy))
-    return _finish(build_run(results, policy, previous.registry, started, time.monotonic() - t0), args.dir)
+    return _finish(build_run(results, policy, previous.registry, started, time.monotonic() - t0), args.dir, policy)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from auditor.policy import load_policy
+    from auditor.registry import load_registry
+    from auditor.shard import merge_runs
+
+    order = [a.id for a in load_registry(args.sites).accounts] if args.sites else None
+    args.out.mkdir(parents=True, exist_ok=True)
+    run = merge_runs(args.dirs, args.out, order)
+    return _finish(run, args.out, load_policy(args.policy))
 
 
 def cmd_schema(_: argparse.Namespace) -> int:
@@ -206,7 +248,7 @@ def cmd_har(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"audit": cmd_audit, "record": cmd_record, "validate": cmd_validate, "explain": cmd_explain,
-            "recheck": cmd_recheck, "schema": cmd_schema, "har": cmd_har}
+            "recheck": cmd_recheck, "schema": cmd_schema, "har": cmd_har, "merge": cmd_merge}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,8 +37,14 @@ class AuditOptions:
     record_har: Path | None = None
     browser: str | None = None
     page_timeout_s: float = 30.0
-    concurrency: int = field(default_factory=lambda: max(1, min(4, (os.cpu_count() or 2))))
+    concurrency: int = field(default_factory=lambda: default_concurrency())
     screenshots: bool = True
+    block: frozenset[str] = frozenset({"media", "font"})
+
+
+def default_concurrency() -> int:
+    """Two contexts per core keeps Chromium busy while one account waits on the network."""
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
 Progress = Callable[[AccountResult], None]
@@ -94,7 +100,8 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
                        progress: Progress | None) -> tuple[list[AccountResult], bool]:
     record_dir = options.out_dir / ".har-parts" if options.record_har else None
     copts = CollectOptions(out_dir=options.out_dir, replay_har=options.replay_har, record_dir=record_dir,
-                           page_timeout_s=options.page_timeout_s, screenshots=options.screenshots)
+                           page_timeout_s=options.page_timeout_s, screenshots=options.screenshots,
+                           block=options.block)
     snapshot_dir = options.out_dir / "snapshots"
     snapshot_dir.mkdir(parents=True, exist_ok=True)
     results: dict[str, AccountResult] = {}

@@ -192,11 +192,19 @@ def verdict(item: str, snapshot: Snapshot, *, passes: list[Evidence], reviews: l
                 if passes else f"Not seen, but the profile was only partly visible because of {why}")
         return ItemResult(item=item, status="review", evidence=seen, reason=_join(head, snapshot.load.reason))
     if passes:
-        return ItemResult(item=item, status="pass", evidence=passes, reason=found + ".")
+        return ItemResult(item=item, status="pass", evidence=_unique(passes), reason=found + ".")
     if reviews:
         return ItemResult(item=item, status="review", evidence=[e for e, _ in reviews],
                           reason="; ".join(dict.fromkeys(r for _, r in reviews)) + ".")
     return ItemResult(item=item, status="fail", reason=_join(missing, *notes))
+
+
+def _unique(evidence: list[Evidence]) -> list[Evidence]:
+    """No repeated evidence (a page's meta tags often repeat each other)."""
+    seen: dict[tuple[str, str, str], Evidence] = {}
+    for e in evidence:
+        seen.setdefault((e.quote, e.match, e.region), e)
+    return list(seen.values())
 
 
 def _join(*parts: str) -> str:

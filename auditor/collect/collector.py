@@ -55,6 +55,7 @@ class CollectOptions:
     page_timeout_s: float = 30.0
     settle_s: float = 2.0  # extra wait for network idle after load, for script-rendered pages
     screenshots: bool = True
+    block: frozenset[str] = frozenset({"media", "font"})  # resource types never fetched: the checks don't read them
     max_nodes: int = 150_000  # a real profile page has tens of thousands at most
     max_html_chars: int = 15_000_000
 
@@ -234,6 +235,8 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
     screenshot: str | None = None
     watch = PageWatch()
     try:
+        if options.block:
+            await context.route("**/*", _blocker(options.block))
         if cookies := platform.cookies():
             await context.add_cookies(cookies)
         page = await context.new_page()
@@ -266,6 +269,15 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
                       elapsed_ms=int((time.monotonic() - started) * 1000)),
         collected_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+def _blocker(kinds: frozenset[str]):  # noqa: ANN202 - a Playwright route handler
+    async def handle(route: object) -> None:
+        if route.request.resource_type in kinds:  # type: ignore[attr-defined]
+            await route.abort("blockedbyclient")  # type: ignore[attr-defined]
+        else:
+            await route.fallback()  # type: ignore[attr-defined]  # on to the HAR replay, or the network
+    return handle
 
 
 async def _screenshot(page: Page, account: Account, options: CollectOptions) -> str | None:
