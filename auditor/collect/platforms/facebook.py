@@ -73,6 +73,26 @@ def cards_headed(body: BeautifulSoup | Tag, titles: Iterable[str]) -> list[Tag]:
     return out
 
 
+def read_regions_intact(platform: Platform, rules: Iterable[Rule], soup: BeautifulSoup, cap: PageCapture,
+                        out: Extract) -> None:
+    """Platform.read_regions, except that every rule selects on the intact page first.
+
+    Heading-found cards must be measured before anything is taken out (else a card grows into
+    its emptied neighbours), and an element inside one already taken (a post inside a taken
+    feed) is not taken twice.
+    """
+    body = soup.body or soup
+    for junk in body.find_all(["script", "style", "noscript", "template", "svg"]):
+        junk.decompose()
+    chosen = [(rule, list(body.select(rule.select) if isinstance(rule.select, str) else rule.select(body)))
+              for rule in rules]
+    for rule, elements in chosen:
+        for el in elements:
+            if el.parent is not None and any(p is body for p in el.parents):
+                platform._take(el, rule.region, rule.source or str(rule.select), cap, out)
+    platform._take(body, "other", "page", cap, out)
+
+
 def _intro(body: BeautifulSoup) -> list[Tag]:
     return cards_headed(body, ("Intro",))
 
@@ -134,17 +154,7 @@ class Facebook(Platform):
         return main is None or (soup.find("h1") is None and bool(_REFUSED_TEXT.search(text)))
 
     def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
-        # Same walk as Platform.read_regions, with the rule set of the tab being read.
-        body = soup.body or soup
-        for junk in body.find_all(["script", "style", "noscript", "template", "svg"]):
-            junk.decompose()
-        for rule in _ABOUT_RULES if cap.kind == "about" else _PROFILE_RULES:
-            elements = list(body.select(rule.select) if isinstance(rule.select, str) else rule.select(body))
-            for el in elements:
-                # Skip what an earlier match already took out (also a post nested in a taken feed).
-                if el.parent is not None and any(p is body for p in el.parents):
-                    self._take(el, rule.region, rule.source, cap, out)
-        self._take(body, "other", "page", cap, out)
+        read_regions_intact(self, _ABOUT_RULES if cap.kind == "about" else _PROFILE_RULES, soup, cap, out)
 
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         for tag in soup.find_all("script", attrs={"type": "application/json"}):

@@ -37,6 +37,7 @@ from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import LOGIN_PATH, Extract, PageCapture, Platform, Rule
+from auditor.collect.platforms.facebook import read_regions_intact
 
 _COMPANY = re.compile(r"^/(company|school|showcase)/([^/]+)", re.I)
 
@@ -98,13 +99,4 @@ class LinkedIn(Platform):
         super().read_jsonld_item(item, cap, out)
 
     def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
-        body = soup.body or soup
-        for junk in body.find_all(["script", "style", "noscript", "template", "svg"]):
-            junk.decompose()
-        for rule in self.rules:
-            elements = list(body.select(rule.select) if isinstance(rule.select, str) else rule.select(body))
-            for el in elements:
-                # Skip what an earlier match already took out (a post nested in a taken section).
-                if el.parent is not None and any(p is body for p in el.parents):
-                    self._take(el, rule.region, rule.source or str(rule.select), cap, out)
-        self._take(body, "other", "page", cap, out)
+        read_regions_intact(self, self.rules, soup, cap, out)
