@@ -1,30 +1,60 @@
 """YouTube: https://www.youtube.com/@<handle> (or /channel/<id>, /c/<name>, /user/<name>) and /about.
 
-Read: ``ytInitialData`` embedded in the page: channelMetadataRenderer (title, description),
-the about panel (aboutChannelViewModel: description, links; older
-channelAboutFullMetadataRenderer: description, primaryLinks), the page header's description.
-Rendered DOM fallbacks: #description-container, ytd-channel-about-metadata-renderer, #links-section.
-Video grids and shelves are feed.
-Links: youtube.com/redirect?q= is unwrapped.
-Walls: consent.youtube.com (EU cookie consent): the SOCS cookie is set before loading and the
-"Accept all"/"Reject all" button is clicked if the page still shows; if it stays, the account is
-a review. "This channel doesn't exist" / "This account has been terminated".
+Pages: the channel page, then its /about tab (optional: a refused /about is noted and the
+channel page's own ytInitialData still carries the full description).
+
+Read, from ``ytInitialData`` (the JSON every YouTube page embeds, present in the rendered DOM):
+- header: channelMetadataRenderer.title; bio: the page header's description preview
+  (pageHeaderViewModel > descriptionPreviewViewModel); header links: the header's
+  "mpdc.dc.gov and 2 more links" attribution (attributionViewModel commandRuns);
+- about: channelMetadataRenderer.description and the about panel in both shapes YouTube has
+  served: the current ``aboutChannelViewModel`` (description, country, links as
+  ``channelExternalLinkViewModel`` whose URL sits in commandRuns[].onTap.innertubeCommand
+  .urlEndpoint.url) and the older ``channelAboutFullMetadataRenderer`` (description,
+  primaryLinks[].navigationEndpoint.urlEndpoint.url, country, businessEmailLabel);
+- feed: every video in the grid or shelves (videoRenderer, gridVideoRenderer, reelItemRenderer:
+  title and descriptionSnippet) — a "call 911" in a video description is never account set-up;
+- other: alerts (alertRenderer), so "This account has been terminated" is seen even before the
+  DOM renders.
+And from the rendered DOM: the about panel (ytd-about-channel-renderer, the older
+ytd-channel-about-metadata-renderer) — taken before the feed rule because YouTube renders it
+inside an ytd-item-section-renderer, the same element that wraps video shelves — the channel
+header, and video grids/shelves as feed; masthead, guide and footer are chrome.
+
+Links: every outbound link is wrapped in youtube.com/redirect?q=<target>; the q parameter is
+the target, whatever the visible text says.
+
+Walls: consent.youtube.com (EU cookie consent). The SOCS/CONSENT cookies are set before loading;
+if the consent page still shows, "Reject all" (else "Accept all" / "I agree") is clicked. If the
+click does not get through (blocked, or not in a replay archive) the page is put back on the
+consent URL so the wall is named: all items review. The in-page consent dialog ("Before you
+continue to YouTube") hiding an otherwise empty page is the same wall. "This channel doesn't
+exist" / "This page isn't available" (HTTP 404) is not_found; "This account has been
+terminated" is suspended: all items error.
+
+Known to break: the consent buttons are found by their English labels only; YouTube renames
+view models every year or two (the ``*ViewModel`` names here date from 2024-2025); the business
+e-mail is hidden behind a sign-in for logged-out visitors and is never read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, json_after, walk_json
+from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, host_of, json_after, walk_json
 
 CONSENT_COOKIES = [
     {"name": "SOCS", "value": "CAISEwgDEgk0ODE3Nzk3MjQaAmVuIAEaBgiA_LyaBg", "domain": ".youtube.com", "path": "/"},
     {"name": "CONSENT", "value": "YES+cb", "domain": ".youtube.com", "path": "/"},
 ]
+CONSENT_TEXT = re.compile(r"before you continue to youtube", re.I)
+VIDEO_KEYS = {"videoRenderer", "gridVideoRenderer", "reelItemRenderer", "compactVideoRenderer"}
 
 
 def _text(value: Any) -> str:
@@ -41,23 +71,32 @@ def _text(value: Any) -> str:
     return ""
 
 
+def _endpoint_urls(node: Any) -> list[str]:
+    """The navigation URLs in a node (urlEndpoint.url), not thumbnails' or icons' URLs."""
+    return [str(ep["url"]) for _, ep in walk_json(node, {"urlEndpoint"})
+            if isinstance(ep, dict) and isinstance(ep.get("url"), str)]
+
+
 class YouTube(Platform):
     name = "youtube"
     hosts = ("youtube.com", "m.youtube.com")
     redirectors = (Redirector("youtube.com", "q", "/redirect"),)
     rules = (
+        Rule("other", "#masthead-container, ytd-masthead, tp-yt-app-drawer, ytd-mini-guide-renderer, "
+                      "#guide, footer, ytd-consent-bump-v2-lightbox, tp-yt-app-toolbar, yt-tab-group-shape",
+             "app chrome"),
+        Rule("about", "ytd-about-channel-renderer, ytd-channel-about-metadata-renderer", "about panel"),
+        Rule("bio", "yt-description-preview-view-model", "header description"),
+        Rule("header", "#channel-header, yt-page-header-renderer, #page-header", "channel header"),
         Rule("feed", "ytd-rich-grid-renderer, ytd-video-renderer, ytd-grid-video-renderer, "
                      "ytd-reel-shelf-renderer, ytd-shelf-renderer, ytd-item-section-renderer, "
-                     "ytd-rich-item-renderer, ytd-comments", "videos"),
-        Rule("other", "#masthead-container, ytd-masthead, tp-yt-app-drawer, ytd-mini-guide-renderer, "
-                      "#guide, footer", "app chrome"),
-        Rule("about", "ytd-about-channel-renderer, ytd-channel-about-metadata-renderer, #description-container, "
-                      "#links-section, yt-description-preview-view-model", "about panel"),
-        Rule("header", "#channel-header, yt-page-header-renderer, #page-header", "channel header"),
+                     "ytd-rich-item-renderer, ytd-comments, ytd-backstage-post-thread-renderer", "videos"),
+        Rule("about", "#description-container, #links-section", "about panel"),
     )
     unavailable_markers = (
         (r"this channel doesn.t exist", "not_found"),
         (r"this account has been terminated", "suspended"),
+        (r"this channel was removed", "suspended"),
         *Platform.unavailable_markers,
     )
 
@@ -74,14 +113,23 @@ class YouTube(Platform):
         return CONSENT_COOKIES
 
     async def prepare(self, page: Any) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
         if not self.is_consent_url(page.url):
             return
-        for label in ("Accept all", "Reject all", "I agree"):
+        consent_url = page.url
+        for label in ("Reject all", "Accept all", "I agree"):
             button = page.get_by_role("button", name=label)
-            if await button.count():
+            if not await button.count():
+                continue
+            with contextlib.suppress(PlaywrightError):
                 await button.first.click(timeout=5000)
                 await page.wait_for_load_state("domcontentloaded", timeout=10000)
-                return
+            if not host_of(page.url).endswith("youtube.com"):
+                # The consent form's POST failed (an error page): go back so the wall is named.
+                with contextlib.suppress(PlaywrightError):
+                    await page.goto(consent_url, wait_until="load", timeout=15000)
+            return
 
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         for tag in soup.find_all("script"):
@@ -107,20 +155,51 @@ class YouTube(Platform):
                     out.add_text("profile_field", _text(panel.get(k)), f"{key}.{k}", cap.url)
             for _, link in walk_json(panel, {"channelExternalLinkViewModel"}):
                 if isinstance(link, dict):
-                    self._add_link(link, _text(link.get("link")), cap, out, key)
+                    self._add_link("about", link, _text(link.get("link")), cap, out, key)
             for link in panel.get("primaryLinks") or []:
                 if isinstance(link, dict):
-                    self._add_link(link, _text(link.get("title")), cap, out, key)
+                    self._add_link("about", link, _text(link.get("title")), cap, out, key)
         for _, header in walk_json(data, {"pageHeaderViewModel"}):
-            if isinstance(header, dict):
-                for _, desc in walk_json(header, {"descriptionPreviewViewModel"}):
-                    if isinstance(desc, dict):
-                        out.add_text("bio", _text(desc.get("description")), "pageHeader description", cap.url)
+            if not isinstance(header, dict):
+                continue
+            for _, desc in walk_json(header, {"descriptionPreviewViewModel"}):
+                if isinstance(desc, dict):
+                    out.add_text("bio", _text(desc.get("description")), "pageHeader description", cap.url)
+            for _, attribution in walk_json(header, {"attributionViewModel"}):
+                if isinstance(attribution, dict):
+                    self._add_run_links(attribution.get("text"), cap, out)
+        for key, video in walk_json(data, VIDEO_KEYS):
+            if isinstance(video, dict):
+                text = "\n".join(t for t in (_text(video.get("title")), _text(video.get("headline")),
+                                             _text(video.get("descriptionSnippet"))) if t)
+                out.add_text("feed", text, key, cap.url)
+        for _, alert in walk_json(data, {"alertRenderer", "alertWithButtonRenderer"}):
+            if isinstance(alert, dict):
+                out.add_text("other", _text(alert.get("text")), "alert", cap.url)
 
-    def _add_link(self, node: dict, text: str, cap: PageCapture, out: Extract, source: str) -> None:
-        urls = [u for _, u in walk_json(node, {"url"}) if isinstance(u, str)]
+    def _add_run_links(self, text_obj: Any, cap: PageCapture, out: Extract) -> None:
+        """Links in an attributed string: {"content": "...", "commandRuns": [{startIndex, length, onTap}]}."""
+        if not isinstance(text_obj, dict):
+            return
+        content = _text(text_obj)
+        for run in text_obj.get("commandRuns") or []:
+            if isinstance(run, dict):
+                start, length = int(run.get("startIndex", 0)), int(run.get("length", 0))
+                self._add_link("header", run, content[start:start + length], cap, out, "page header links")
+
+    def _add_link(self, region: str, node: dict, text: str, cap: PageCapture, out: Extract, source: str) -> None:
+        urls = _endpoint_urls(node)
         href = urls[0] if urls else text
         if href.startswith("/"):
             href = "https://www.youtube.com" + href
         if href:
-            out.add_link("about", href, self.unwrap(href, text=text), text, f"{source} link", cap.url)
+            out.add_link(region, href, self.unwrap(href, text=text), text, f"{source} link", cap.url)
+
+    def detect_wall(self, captures: list[PageCapture], out: Extract) -> None:
+        super().detect_wall(captures, out)
+        main = next((c for c in captures if c.kind == "profile"), None)
+        if out.wall or main is None or out.profile_text_found():
+            return
+        if CONSENT_TEXT.search(main.html):
+            out.wall = "consent"
+            out.wall_reason = "YouTube's consent dialog (\"Before you continue to YouTube\") hides the channel"
