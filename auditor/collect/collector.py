@@ -69,6 +69,7 @@ class PageWatch:
     crashed: bool = False
     downloads: list[str] = field(default_factory=list)
     document_bytes: int = 0  # Content-Length of the last main-frame document
+    inflight: int = 0  # requests started and not yet finished or failed
 
     def _on_response(self, page: Page, response: object) -> None:
         request = response.request  # type: ignore[attr-defined]
@@ -90,6 +91,9 @@ class PageWatch:
         page.on("crash", lambda _: setattr(self, "crashed", True))
         page.on("download", lambda d: self.downloads.append(d.url))
         page.on("response", lambda r: self._on_response(page, r))
+        page.on("request", lambda _: setattr(self, "inflight", self.inflight + 1))
+        page.on("requestfinished", lambda _: setattr(self, "inflight", max(0, self.inflight - 1)))
+        page.on("requestfailed", lambda _: setattr(self, "inflight", max(0, self.inflight - 1)))
         context.on("page", on_popup)
 
     def notes(self) -> str:
@@ -165,9 +169,11 @@ async def _load(page: Page, kind: str, url: str, platform: Platform, options: Co
             cap.error = too_big
             return cap
         await page.wait_for_load_state("load", timeout=left_ms())
-        # Busy pages (long polling) never go idle; what has rendered by then is read.
-        with contextlib.suppress(PlaywrightTimeout):
-            await page.wait_for_load_state("networkidle", timeout=min(options.settle_s * 1000, left_ms()))
+        if watch.inflight:
+            # Script-rendered pages fetch their content after "load": give them time to go idle. Busy
+            # pages (long polling) never do; what has rendered by then is read. Static pages skip this.
+            with contextlib.suppress(PlaywrightTimeout):
+                await page.wait_for_load_state("networkidle", timeout=min(options.settle_s * 1000, left_ms()))
         await asyncio.wait_for(platform.prepare(page), timeout=left_ms() / 1000)
         cap.final_url = page.url
         if _navigated_away(url, response.url if response else url, page.url):
@@ -256,7 +262,8 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
     finally:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(context.close(), timeout=10)
-    extract = platform.extract(captures)
+    # Parsing is CPU work: off the event loop, so the other accounts' browser work goes on meanwhile.
+    extract = await asyncio.to_thread(platform.extract, captures)
     outcome, wall, reason = _outcome(extract, captures)
     main = captures[0]
     return Snapshot(

@@ -217,7 +217,7 @@ class Platform:
     def detect_wall(self, captures: list[PageCapture], out: Extract) -> None:
         """Name what kept the profile from being read. Sets ``out.wall`` / ``out.wall_reason``."""
         main = next((c for c in captures if c.kind == "profile"), None)
-        if main is None:
+        if main is None or out.wall:  # a wall found while reading embedded data stands
             return
         status, final = main.status, main.final_url or main.url
         if main.error:
