@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -23,6 +24,7 @@ _SPACE = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
+@functools.lru_cache(maxsize=4096)  # the six checks read the same blocks; normalise each once
 def normalise(text: str) -> str:
     """NFKC, straight quotes and dashes, no invisible characters, collapsed spaces.
 

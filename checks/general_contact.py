@@ -39,6 +39,7 @@ _ADDRESS = re.compile(
     r"\b\d{1,5}\s+(?:[A-Za-z0-9][\w.'-]*\s+){1,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Place|Pl|"
     r"Drive|Dr|Way|Lane|Ln|Court|Ct|Terrace|Ter|Parkway|Pkwy|Circle|Cir)\b\.?"
     r"(?:,?\s+(?:NW|NE|SW|SE|N\.W\.|N\.E\.|S\.W\.|S\.E\.)\b)?", re.I)
+_CONTACT_TOKEN = re.compile(r"\S*contact\S*", re.I)  # only words that could be a contact-page address
 _SHORT_CUE = re.compile(r"\b(?:call|dial|text|phone|contact|reach|non[- ]?emergenc\w*|tips?)\b", re.I)
 
 
@@ -99,7 +100,7 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
         spans = _phone_hits(text, policy) + _short_hits(text, policy)
         spans += [(m.start(), m.end(), "e-mail address") for m in _EMAIL.finditer(text)]
         spans += [(m.start(), m.end(), "postal address") for m in _ADDRESS.finditer(text)]
-        spans += [(m.start(), m.end(), "contact page") for m in re.finditer(r"\S+", text)
+        spans += [(m.start(), m.end(), "contact page") for m in _CONTACT_TOKEN.finditer(text)
                   if _contact_url(m.group(0), policy)]
         for start, end, label in spans:
             hit = Hit(block, text, start, end)
