@@ -1,7 +1,8 @@
-"""Command line: ``auditor audit | validate | explain | recheck | schema``.
+"""Command line: ``auditor audit | validate | explain | recheck | schema | merge | send | verify-archive``.
 
-Exit codes: 0 every account compliant; 1 the audit found accounts that are not; 2 bad input
-(nothing audited); 3 the tool itself failed; 130 interrupted (what was done is written).
+Exit codes: 0 every account compliant (or none at or above ``--fail-on``); 1 the audit found
+accounts that are not; 2 bad input (nothing audited); 3 the tool itself failed; 4 the outputs
+are written but the e-mail could not be sent; 130 interrupted (what was done is written).
 """
 
 from __future__ import annotations
@@ -9,15 +10,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
-from auditor.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, AuditorError, InputError
-from auditor.models import AccountResult, AuditRun
+from auditor.errors import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    AuditorError,
+    DeliveryError,
+    InputError,
+    ToolError,
+)
+from auditor.models import Account, AuditRun
 from auditor.policy import Policy
+from auditor.status import STATUS_ORDER
+
+if TYPE_CHECKING:
+    from auditor.outputs.email import SmtpSettings
 
 DEFAULT_SITES = Path("sites.yaml")
 DEFAULT_OUT = Path("audit-report")
+FAIL_ON = ("non_compliant", "unreachable", "needs_review", "never")
+EPILOG = ("exit codes: 0 no account at or above --fail-on; 1 the audit found accounts that need action; "
+          "2 bad input (nothing audited); 3 the tool itself failed; 4 the report is written but the e-mail "
+          "could not be sent; 130 interrupted (what was done is written)")
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -25,16 +44,37 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
 
 
+def _add_delivery(p: argparse.ArgumentParser) -> None:
+    """Options that act on a finished run: exit threshold, history, archive, e-mail."""
+    p.add_argument("--fail-on", choices=FAIL_ON, default="needs_review",
+                   help="exit 1 when any account is this bad or worse (order: non_compliant, unreachable, "
+                        "needs_review); 'never' always exits 0 when the run completes (default: needs_review)")
+    p.add_argument("--previous", type=Path, metavar="RESULTS.json",
+                   help="an earlier results.json (or its folder): the report and mail say what changed since "
+                        "(default with --archive: the archive's latest run)")
+    p.add_argument("--archive", type=Path, metavar="DIR",
+                   help="keep this run (results, report, junit, screenshots, snapshots, HAR) in a timestamped "
+                        "folder under DIR with a SHA-256 manifest (records retention, II.C.5)")
+    p.add_argument("--email-to", metavar="ADDR[,ADDR]",
+                   help="mail the report (plain-text summary + HTML) to these addresses; SMTP settings from "
+                        "SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS / SMTP_SSL. "
+                        "A mail failure exits 4; the report is written first")
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="auditor", description="Audit MPD official social media accounts "
-                                 "against GO-SPT-302.03 II.C.3.")
+                                 "against GO-SPT-302.03 II.C.3.", epilog=EPILOG)
     ap.add_argument("--version", action="version", version=f"auditor {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    a = sub.add_parser("audit", help="load every account in a real browser and write the report")
+    a = sub.add_parser("audit", help="load every account in a real browser and write the report", epilog=EPILOG)
     _add_common(a)
     a.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: audit-report)")
     a.add_argument("--only", nargs="+", metavar="ID", default=None, help="audit only these account ids")
+    a.add_argument("--element", nargs="+", metavar="NAME", default=None,
+                   help="audit only the accounts of these elements (as written in the registry, any case)")
+    a.add_argument("--platform", nargs="+", metavar="NAME", default=None,
+                   help="audit only the accounts on these platforms (x, facebook, ...)")
     a.add_argument("--replay", type=Path, metavar="HAR", help="replay recorded pages offline from a HAR file")
     a.add_argument("--record-har", type=Path, metavar="FILE", help="record every page loaded into a HAR file")
     a.add_argument("--browser", metavar="PATH", help="Chromium executable (else AUDITOR_CHROMIUM, "
@@ -47,6 +87,7 @@ def parser() -> argparse.ArgumentParser:
                         "(default: media,font; images too with --no-screenshots)")
     a.add_argument("--shard", metavar="K/N", help="audit only shard K of N (stable by account id), for CI matrices")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    _add_delivery(a)
 
     rec = sub.add_parser("record", help="audit live and record every page into a HAR for later --replay")
     _add_common(rec)
@@ -66,6 +107,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)")
     r.add_argument("dir", type=Path, help="output directory of an earlier audit")
     r.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
+    r.add_argument("--fail-on", choices=FAIL_ON, default="needs_review", help="as for audit")
 
     sub.add_parser("schema", help="print the JSON Schema of results.json")
 
@@ -74,6 +116,14 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: audit-report)")
     m.add_argument("--sites", type=Path, default=None, help="registry, to list the accounts in its order")
     m.add_argument("--policy", type=Path, default=None, help="policy YAML used by the shards")
+    _add_delivery(m)
+
+    se = sub.add_parser("send", help="mail a finished run's report (plain-text summary + HTML)", epilog=EPILOG)
+    se.add_argument("dir", type=Path, help="output directory of a finished audit (results.json, report.html)")
+    se.add_argument("--email-to", metavar="ADDR[,ADDR]", required=True, help="recipients, comma-separated")
+
+    va = sub.add_parser("verify-archive", help="check an evidence archive's SHA-256 hashes; name what changed")
+    va.add_argument("dir", type=Path, help="one archived run folder, or the archive root (every run in it)")
 
     h = sub.add_parser("har", help="build a replay HAR from a manifest of hand-made pages")
     h.add_argument("action", choices=["build"])
@@ -82,36 +132,116 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _progress(result: AccountResult) -> None:
-    counts = {s: sum(1 for r in result.items.values() if r.status == s) for s in ("pass", "fail", "review", "error")}
-    summary = " ".join(f"{k}={v}" for k, v in counts.items() if v)
-    print(f"{result.id}: {result.status} ({summary})", file=sys.stderr, flush=True)
+def _select(accounts: list[Account], only: list[str] | None, sites: Path, elements: list[str] | None = None,
+            platforms: list[str] | None = None) -> list[Account]:
+    """The accounts the filters keep (all of them must hold); a filter naming nothing known is bad input."""
+    if only:
+        known = {a.id for a in accounts}
+        unknown = [i for i in only if i not in known]
+        if unknown:
+            raise InputError(f"{sites}: --only names unknown account id(s): {', '.join(unknown)}")
+        accounts = [a for a in accounts if a.id in set(only)]
+    if elements:
+        known_el = {(a.element or "").casefold(): a.element for a in accounts if a.element}
+        wanted = {e.casefold() for e in elements}
+        if unknown := [e for e in elements if e.casefold() not in known_el]:
+            raise InputError(f"{sites}: --element names no account: {', '.join(unknown)} "
+                             f"(elements: {', '.join(sorted(v for v in known_el.values() if v))})")
+        accounts = [a for a in accounts if (a.element or "").casefold() in wanted]
+    if platforms:
+        known_pl = {a.platform for a in accounts}
+        if unknown := [p for p in platforms if p.lower() not in known_pl]:
+            raise InputError(f"{sites}: --platform names no account: {', '.join(unknown)} "
+                             f"(platforms: {', '.join(sorted(known_pl))})")
+        accounts = [a for a in accounts if a.platform in {p.lower() for p in platforms}]
+    if not accounts:
+        raise InputError(f"{sites}: the filters leave no account to audit")
+    return accounts
 
 
-def _select(accounts: list, only: list[str] | None, sites: Path) -> list:
-    if not only:
-        return accounts
-    known = {a.id for a in accounts}
-    unknown = [i for i in only if i not in known]
-    if unknown:
-        raise InputError(f"{sites}: --only names unknown account id(s): {', '.join(unknown)}")
-    return [a for a in accounts if a.id in set(only)]
+@dataclass
+class Delivery:
+    """What happens to a finished run besides its files: exit threshold, history, archive, mail."""
+
+    fail_on: str = "needs_review"
+    previous: AuditRun | None = None
+    previous_source: str = ""
+    archive: Path | None = None
+    hars: list[Path] = field(default_factory=list)
+    email_to: list[str] = field(default_factory=list)
+    smtp: SmtpSettings | None = None
 
 
-def _finish(run: AuditRun, out: Path, policy: Policy | None = None) -> int:
-    """Write every output of a run (results.json first: it is the record) and choose the exit code."""
-    from auditor.outputs import html_report, junit, results_json
+def _delivery(args: argparse.Namespace) -> Delivery:
+    """Check every delivery option before any work is done: a mistake is bad input (exit 2) up front."""
+    from auditor.outputs import archive, history
 
+    d = Delivery(fail_on=getattr(args, "fail_on", None) or "needs_review", archive=getattr(args, "archive", None))
+    previous = getattr(args, "previous", None)
+    if previous is None and d.archive is not None:
+        previous = archive.latest_results(d.archive)
+    if previous is not None:
+        d.previous, d.previous_source = history.load_previous(previous), str(previous)
+    if getattr(args, "email_to", None):
+        from auditor.outputs.email import SmtpSettings, parse_recipients
+
+        d.email_to = parse_recipients(args.email_to)
+        d.smtp = SmtpSettings.from_env()
+    return d
+
+
+def exit_code(run: AuditRun, fail_on: str) -> int:
+    """1 when any account is at least as bad as ``fail_on`` (STATUS_ORDER is worst first)."""
+    if fail_on == "never":
+        return EXIT_OK
+    bad = STATUS_ORDER[:STATUS_ORDER.index(fail_on) + 1]  # type: ignore[arg-type]
+    return EXIT_FINDINGS if any(a.status in bad for a in run.accounts) else EXIT_OK
+
+
+def _finish(run: AuditRun, out: Path, policy: Policy | None = None, delivery: Delivery | None = None) -> int:
+    """Write every output of a run (results.json first: it is the record), archive it, mail it, and
+    choose the exit code. The files are written before anything is sent: a mail failure loses nothing."""
+    from auditor.outputs import archive, history, html_report, junit, results_json
+
+    d = delivery or Delivery()
+    if d.previous is not None:
+        run.changes = history.compare(d.previous, run, d.previous_source)
     results_json.write(run, out)
     junit.write(run, out)
     report = html_report.write(run, out, policy=policy)
     c = run.counts
     print(f"{c['total']} accounts: {c['compliant']} compliant, {c['non_compliant']} non-compliant, "
           f"{c['needs_review']} need review, {c['unreachable']} unreachable. Report: {report}", file=sys.stderr)
+    if run.changes:
+        print("\n".join(history.summary_lines(run.changes)), file=sys.stderr)
+    if d.archive is not None:
+        try:
+            kept = archive.archive_run(run, out, d.archive, d.hars)
+        except OSError as exc:
+            raise ToolError(f"{d.archive}: cannot archive the run: {exc.strerror or exc}") from None
+        digest = archive.sha256_file(kept / archive.MANIFEST)
+        print(f"Archived: {kept} (MANIFEST.sha256 sha256 {digest})", file=sys.stderr)
     if run.interrupted:
-        print("auditor: interrupted; unfinished accounts are marked in the report", file=sys.stderr)
+        print("auditor: interrupted; unfinished accounts are marked in the report"
+              + ("; the report was not mailed" if d.email_to else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
-    return EXIT_OK if c["compliant"] == c["total"] else EXIT_FINDINGS
+    rc = exit_code(run, d.fail_on)
+    if d.email_to and d.smtp:
+        rc = _mail(run, out, d.email_to, d.smtp) or rc
+    return rc
+
+
+def _mail(run: AuditRun, out: Path, to: list[str], smtp: SmtpSettings) -> int:
+    """0 when sent; EXIT_DELIVERY_FAILED (with the reason on stderr) when not."""
+    from auditor.outputs import email
+
+    try:
+        email.send_report(run, out, to, smtp)
+    except DeliveryError as exc:
+        print(f"auditor: e-mail not sent: {exc}. The report is written: {out / 'report.html'}", file=sys.stderr)
+        return exc.exit_code
+    print(f"Mailed the report to {', '.join(to)}: {email.subject(run)}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -121,7 +251,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     registry = load_registry(args.sites)
     policy = load_policy(args.policy)
-    accounts = _select(registry.accounts, args.only, args.sites)
+    accounts = _select(registry.accounts, args.only, args.sites, getattr(args, "element", None),
+                       getattr(args, "platform", None))
+    delivery = _delivery(args)
     if getattr(args, "shard", None):
         from auditor.shard import parse_shard, select_shard
 
@@ -138,8 +270,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if args.concurrency < 1:
             raise InputError("--concurrency must be at least 1")
         options.concurrency = args.concurrency
-    run = audit(accounts, policy, options, progress=None if args.quiet else _progress)
-    return _finish(run, args.out, policy)
+    if delivery.archive is not None:  # keep the pages as loaded: the replayed HAR, or record one
+        if args.replay:
+            delivery.hars.append(args.replay)
+        else:
+            options.record_har = options.record_har or args.out / "pages.har"
+            delivery.hars.append(options.record_har)
+    from auditor.outputs.progress import AuditProgress
+
+    if args.quiet:
+        run = audit(accounts, policy, options)
+    else:
+        with AuditProgress(len(accounts)) as progress:
+            run = audit(accounts, policy, options, progress=progress)
+    return _finish(run, args.out, policy, delivery)
 
 
 BLOCKABLE = ("image", "media", "font", "stylesheet")
@@ -207,12 +351,13 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     results = []
     for prev in previous.accounts:  # the run's own account records: the registry may have changed since
         account = Account(id=prev.id, name=prev.name, url=prev.url, platform=prev.platform, element=prev.element,
-                          owner=prev.owner)
+                          owner=prev.owner, attestations=prev.attestations)
         path = args.dir / "snapshots" / f"{prev.id}.json"
         if not path.is_file():
             raise InputError(f"{path}: snapshot missing; cannot re-check account '{prev.id}'")
         results.append(judge(account, Snapshot.model_validate_json(path.read_text(encoding="utf-8")), policy))
-    return _finish(build_run(results, policy, previous.registry, started, time.monotonic() - t0), args.dir, policy)
+    run = build_run(results, policy, previous.registry, started, time.monotonic() - t0)
+    return _finish(run, args.dir, policy, Delivery(fail_on=args.fail_on))
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -221,9 +366,48 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from auditor.shard import merge_runs
 
     order = [a.id for a in load_registry(args.sites).accounts] if args.sites else None
+    delivery = _delivery(args)
+    delivery.hars = [d / "pages.har" for d in args.dirs if (d / "pages.har").is_file()]
     args.out.mkdir(parents=True, exist_ok=True)
     run = merge_runs(args.dirs, args.out, order)
-    return _finish(run, args.out, load_policy(args.policy))
+    return _finish(run, args.out, load_policy(args.policy), delivery)
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from auditor.outputs import results_json
+    from auditor.outputs.email import SmtpSettings, parse_recipients
+
+    to = parse_recipients(args.email_to)
+    smtp = SmtpSettings.from_env()
+    path = args.dir / "results.json"
+    if not path.is_file() or not (args.dir / "report.html").is_file():
+        raise InputError(f"{args.dir}: needs results.json and report.html: is it the output directory of an audit?")
+    try:
+        run = results_json.read(path)
+    except ValueError as exc:
+        raise InputError(f"{path}: not a valid results.json: {str(exc).splitlines()[0]}") from None
+    return _mail(run, args.dir, to, smtp)
+
+
+def cmd_verify_archive(args: argparse.Namespace) -> int:
+    from auditor.outputs import archive
+
+    checked = archive.verify(args.dir)
+    bad = 0
+    for v in checked:
+        if v.intact:
+            print(f"{v.folder}: OK ({len(v.ok)} files match their SHA-256)")
+            continue
+        bad += 1
+        print(f"{v.folder}: CHANGED")
+        for label, names in (("modified", v.changed), ("missing", v.missing), ("added", v.added),
+                             ("manifest", v.problems)):
+            for n in names:
+                print(f"  {label}: {n}")
+    if bad:
+        print(f"auditor: {bad} of {len(checked)} archived run(s) do not match their manifest", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def cmd_schema(_: argparse.Namespace) -> int:
@@ -248,7 +432,8 @@ def cmd_har(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"audit": cmd_audit, "record": cmd_record, "validate": cmd_validate, "explain": cmd_explain,
-            "recheck": cmd_recheck, "schema": cmd_schema, "har": cmd_har, "merge": cmd_merge}
+            "recheck": cmd_recheck, "schema": cmd_schema, "har": cmd_har, "merge": cmd_merge, "send": cmd_send,
+            "verify-archive": cmd_verify_archive}
 
 
 def main(argv: list[str] | None = None) -> int:

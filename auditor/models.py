@@ -33,6 +33,21 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Attestation(_Model):
+    """A person's record that they verified an item the auditor cannot see (sites.yaml).
+
+    It is shown as attested, never as found by the auditor; after ``expires`` it no longer counts
+    and the item is ``review``.
+    """
+
+    item: str
+    by: str
+    date: str  # ISO date (YYYY-MM-DD) the person checked
+    note: str = ""
+    expires: str | None = None  # ISO date; after it the attestation no longer counts
+    line: int | None = Field(default=None, description="line in the registry file, for messages")
+
+
 class Account(_Model):
     """One row of the registry (sites.yaml)."""
 
@@ -44,6 +59,7 @@ class Account(_Model):
     owner: str | None = None
     notes: str | None = None
     line: int | None = Field(default=None, description="line in the registry file, for messages")
+    attestations: list[Attestation] = Field(default_factory=list)
 
 
 class TextBlock(_Model):
@@ -115,6 +131,9 @@ class ItemResult(_Model):
     status: ItemStatus
     reason: str
     evidence: list[Evidence] = Field(default_factory=list)
+    # Set when a person's attestation decided the status (pass, or review once it expired): the
+    # auditor itself did not find the item.
+    attestation: Attestation | None = None
 
 
 class LoadSummary(_Model):
@@ -137,6 +156,29 @@ class AccountResult(_Model):
     items: dict[str, ItemResult]
     load: LoadSummary
     screenshot: str | None = None
+    attestations: list[Attestation] = Field(default_factory=list)  # as in the registry for this run
+
+
+class ItemChange(_Model):
+    """One item of one account whose standing differs from (or persists since) the previous run."""
+
+    account: str
+    name: str
+    item: str
+    before: ItemStatus
+    after: ItemStatus
+
+
+class Changes(_Model):
+    """What changed since a previous run. "Failing" means any status but pass."""
+
+    previous_started_at: str
+    previous_source: str = ""  # the results.json compared with
+    newly_failing: list[ItemChange] = Field(default_factory=list)
+    fixed: list[ItemChange] = Field(default_factory=list)
+    still_failing: list[ItemChange] = Field(default_factory=list)
+    accounts_added: list[str] = Field(default_factory=list)
+    accounts_removed: list[str] = Field(default_factory=list)
 
 
 class AuditRun(_Model):
@@ -152,3 +194,4 @@ class AuditRun(_Model):
     interrupted: bool = False  # the run was stopped (Ctrl-C, SIGTERM); unfinished accounts are marked
     counts: dict[str, int]
     accounts: list[AccountResult]
+    changes: Changes | None = None  # since the previous run (--previous, or the archive's latest)

@@ -11,10 +11,17 @@ account, and nothing is audited from a half-valid registry (exit 2).
         element: Office of Communications  # optional
         owner: ...                       # optional
         notes: ...                       # optional
+        attestations:                    # optional: items a person verified by hand
+          - item: not_monitored_disclaimer
+            by: J. Smith, Office of Communications
+            date: 2026-11-02             # when they checked (YYYY-MM-DD)
+            note: Disclaimer is in the cover image text
+            expires: 2027-05-02          # optional; after it the item is review again
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -23,10 +30,11 @@ from urllib.parse import urlsplit
 
 from auditor.collect.platforms import PLATFORM_NAMES, platform_for_host
 from auditor.errors import InputError
-from auditor.models import Account
+from auditor.models import ITEM_IDS, Account, Attestation
 from auditor.yamlsrc import LINE_KEY, LineDict, LineList, YAMLSyntaxError, kind, load_yaml
 
-ACCOUNT_KEYS = {"id", "name", "url", "platform", "element", "owner", "notes"}
+ACCOUNT_KEYS = {"id", "name", "url", "platform", "element", "owner", "notes", "attestations"}
+ATTESTATION_KEYS = {"item", "by", "date", "note", "expires"}
 TOP_KEYS = {"accounts", "registry", "description"}
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # used with fullmatch
 _ID_LINE = re.compile(r"^[\s-]*id\s*:\s*['\"]?([^\s'\"#]+)")
@@ -99,7 +107,7 @@ def _problems_for(entry: object, index: int, line: int, path: Path,
     for key in sorted(set(entry) - ACCOUNT_KEYS - {LINE_KEY}, key=str):
         problems.append(f"{at(key)}: unknown key {str(key)!r} (allowed: {', '.join(sorted(ACCOUNT_KEYS))})")
     usable: dict[str, str] = {}  # the fields that are strings: each is checked further
-    for key in ("id", "name", "url", "platform", "element", "owner", "notes"):
+    for key in ("id", "name", "url", "platform", "element", "owner", "notes"):  # attestations: below
         value = entry.get(key)
         if key in ("id", "name", "url") and (value is None or (isinstance(value, str) and not value.strip())):
             problems.append(f"{at(key)}: missing '{key}'")
@@ -123,6 +131,8 @@ def _problems_for(entry: object, index: int, line: int, path: Path,
     platform = usable.get("platform")
     if platform is not None and platform not in PLATFORM_NAMES:
         problems.append(f"{at('platform')}: unknown platform {platform!r} (known: {', '.join(PLATFORM_NAMES)})")
+    att_problems, attestations = _attestations(entry.get("attestations"), entry.line_of("attestations"), where, path)
+    problems += att_problems
     if problems:
         return problems, None
     parts = urlsplit(entry["url"])
@@ -130,8 +140,70 @@ def _problems_for(entry: object, index: int, line: int, path: Path,
         id=entry["id"], name=entry["name"].strip(), url=entry["url"],
         platform=platform or platform_for_host(parts.hostname or "", parts.path),
         element=entry.get("element"), owner=entry.get("owner"), notes=entry.get("notes"), line=entry.line,
+        attestations=attestations,
     )
     return [], account
+
+
+def _iso_date(value: object) -> str | None:
+    """'YYYY-MM-DD' for a YAML date (unquoted) or an ISO date string; None if it is neither."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _attestations(raw: object, line: int, who: str, path: Path) -> tuple[list[str], list[Attestation]]:
+    """The account's ``attestations:`` list: each names a known item, who, when; dates are real dates."""
+    if raw is None:
+        return [], []
+    if not isinstance(raw, LineList):
+        return [f"{path}:{line}: {who}: 'attestations' must be a list, not {kind(raw)}"], []
+    problems: list[str] = []
+    out: list[Attestation] = []
+    for i, entry in enumerate(raw):
+        here = f"{path}:{raw.line_of(i)}: {who}: attestations[{i}]"
+        if not isinstance(entry, LineDict):
+            problems.append(f"{here}: must be a mapping with item, by and date, not {kind(entry)}")
+            continue
+
+        def where(key: str, entry: LineDict = entry, i: int = i) -> str:
+            return f"{path}:{entry.line_of(key)}: {who}: attestations[{i}]"
+
+        errs = [f"{where(str(d.key))}: duplicate key {d.key!r} (first on line {d.first_line})"
+                for d in entry.duplicates]
+        for key in sorted(set(entry) - ATTESTATION_KEYS - {LINE_KEY}, key=str):
+            errs.append(f"{where(str(key))}: unknown key {str(key)!r} (allowed: {', '.join(sorted(ATTESTATION_KEYS))})")
+        item, by, note = entry.get("item"), entry.get("by"), entry.get("note")
+        if not isinstance(item, str) or not item.strip():
+            errs.append(f"{where('item')}: missing 'item' (one of: {', '.join(ITEM_IDS)})")
+        elif item not in ITEM_IDS:
+            errs.append(f"{where('item')}: unknown item {item!r} (known: {', '.join(ITEM_IDS)})")
+        if not isinstance(by, str) or not by.strip():
+            errs.append(f"{where('by')}: missing 'by': who verified the item")
+        if note is not None and not isinstance(note, str):
+            errs.append(f"{where('note')}: 'note' must be a string, not {kind(note)}")
+        date = _iso_date(entry.get("date"))
+        if entry.get("date") is None:
+            errs.append(f"{where('date')}: missing 'date': when the item was verified (YYYY-MM-DD)")
+        elif date is None:
+            errs.append(f"{where('date')}: date {entry.get('date')!r} is not a date (YYYY-MM-DD)")
+        expires = _iso_date(entry.get("expires")) if entry.get("expires") is not None else None
+        if entry.get("expires") is not None and expires is None:
+            errs.append(f"{where('expires')}: expires {entry.get('expires')!r} is not a date (YYYY-MM-DD)")
+        elif date and expires and expires < date:
+            errs.append(f"{where('expires')}: expires {expires} is before the date {date}")
+        if errs:
+            problems += errs
+            continue
+        assert isinstance(item, str) and isinstance(by, str) and date
+        out.append(Attestation(item=item, by=by.strip(), date=date, note=(note or "").strip(), expires=expires,
+                               line=entry.line))
+    return problems, out
 
 
 def _near_account(path: Path, line: int | None) -> str:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import checks
-from auditor import __version__
+from auditor import __version__, attestations
 from auditor.collect import har
 from auditor.collect.browser import BrowserSession
 from auditor.collect.collector import CollectOptions, collect, failed_snapshot
@@ -51,15 +51,15 @@ Progress = Callable[[AccountResult], None]
 
 
 def judge(account: Account, snapshot: Snapshot, policy: Policy) -> AccountResult:
-    """Pure: the six checks and the account status for one snapshot."""
-    items = checks.run_all(snapshot, policy)
+    """Pure: the six checks (then the account's manual attestations) and the account status."""
+    items = attestations.apply(account, checks.run_all(snapshot, policy))
     return AccountResult(
         id=account.id, name=account.name, url=account.url, platform=account.platform,
         element=account.element, owner=account.owner, status=account_status(snapshot, items), items=items,
         load=LoadSummary(outcome=snapshot.load.outcome, wall=snapshot.load.wall, reason=snapshot.load.reason,
                          http_status=snapshot.load.http_status, final_url=snapshot.final_url,
                          elapsed_ms=snapshot.load.elapsed_ms),
-        screenshot=snapshot.screenshot,
+        screenshot=snapshot.screenshot, attestations=account.attestations,
     )
 
 
