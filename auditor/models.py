@@ -167,6 +167,7 @@ class ItemChange(_Model):
     item: str
     before: ItemStatus
     after: ItemStatus
+    attested: bool = False  # "after" is a pass on a person's attestation, not on what the auditor saw
 
 
 class Changes(_Model):

@@ -27,7 +27,8 @@ def compare(previous: AuditRun, current: AuditRun, source: str = "") -> Changes:
             if item not in a.items or item not in old.items:
                 continue
             was, now = old.items[item].status, a.items[item].status
-            change = ItemChange(account=a.id, name=a.name, item=item, before=was, after=now)
+            change = ItemChange(account=a.id, name=a.name, item=item, before=was, after=now,
+                                attested=now == "pass" and a.items[item].attestation is not None)
             if was == "pass" and now != "pass":
                 changes.newly_failing.append(change)
             elif was != "pass" and now == "pass":
@@ -52,7 +53,8 @@ def load_previous(path: Path) -> AuditRun:
 def summary_lines(c: Changes) -> list[str]:
     """Plain-text lines for the mail and the terminal."""
     def fmt(ch: ItemChange) -> str:
-        return f"  - {ch.name} ({ch.account}): {ch.item.replace('_', ' ')}: {ch.before} -> {ch.after}"
+        after = "pass (attested, not verified by the auditor)" if ch.attested else ch.after
+        return f"  - {ch.name} ({ch.account}): {ch.item.replace('_', ' ')}: {ch.before} -> {after}"
 
     lines = [f"Changes since the run of {c.previous_started_at}:"]
     if not (c.newly_failing or c.fixed or c.accounts_added or c.accounts_removed):

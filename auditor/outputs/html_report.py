@@ -34,12 +34,15 @@ TEMPLATE_DIRS = [_HERE.parent / "report_templates", _HERE / "_report_templates"]
 # A symbol and a word for every status: readable without colour and in black-and-white print.
 ITEM_SYMBOLS = {"pass": "✔", "fail": "✘", "review": "?", "error": "!"}
 ITEM_LABELS = {"pass": "Pass", "fail": "Fail", "review": "Review", "error": "Error"}
+# An item that passes only on a person's attestation: never shown as found by the auditor.
+ATTESTED_SYMBOL, ATTESTED_LABEL = "A", "Attested"
 ACCOUNT_SYMBOLS = {"compliant": "✔", "non_compliant": "✘", "needs_review": "?", "unreachable": "!"}
 ACCOUNT_LABELS = {"compliant": "Compliant", "non_compliant": "Non-compliant", "needs_review": "Needs review",
                   "unreachable": "Unreachable"}
 REGION_LABELS = {"bio": "bio", "about": "about section", "pinned": "pinned post", "header": "profile header",
                  "profile_field": "profile field", "meta": "page description (meta tags)",
-                 "feed": "ordinary post (does not count)", "other": "page text outside the profile fields"}
+                 "feed": "ordinary post (does not count)", "other": "page text outside the profile fields",
+                 "attestation": "attestation recorded in the registry (not seen by the auditor)"}
 # Evidence from the fields staff edit first; the page description usually repeats the bio.
 REGION_ORDER = ("bio", "about", "pinned", "profile_field", "header", "meta", "other", "feed")
 WALL_LABELS = {"login": "Login wall", "consent": "Cookie / consent wall", "error_page": "Error page",
@@ -103,6 +106,8 @@ class ItemView:
     quotes: list[QuoteView]
     more: int
     todo: str
+    attested: bool = False  # pass on a person's attestation (not on what the auditor saw)
+    attestation_expired: bool = False  # review because the attestation expired
 
 
 @dataclass
@@ -244,7 +249,9 @@ def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = No
         for item in ITEM_IDS:
             r = a.items.get(item) or ItemResult(item=item, status="error", reason="No result was recorded.")
             quotes, more = _quotes(r)
-            items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(item, r, a)))
+            items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(item, r, a),
+                                  attested=r.attestation is not None and r.status == "pass",
+                                  attestation_expired=r.attestation is not None and r.status != "pass"))
         path = thumbnails.resolve(out, a.screenshot) if out else None
         view = AccountView(a, items, _why(a), thumbnails.thumbnail(path) if path else None,
                            href=safe_href(a.url), final_href=safe_href(a.load.final_url))
@@ -283,10 +290,14 @@ def _default_policy(run: AuditRun) -> Policy | None:
 def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> str:
     if policy is None and out_dir is not None:
         policy = _default_policy(run)
+    groups = build(run, out_dir, policy)
     html = environment().get_template("report.html.j2").render(
-        run=run, groups=build(run, out_dir, policy), items=ITEM_IDS, meta=checks.META, short_name=short_name,
+        run=run, groups=groups, items=ITEM_IDS, meta=checks.META, short_name=short_name,
         item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS, account_symbols=ACCOUNT_SYMBOLS,
-        account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER, shot_width=SHOT_WIDTH)
+        account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER, shot_width=SHOT_WIDTH,
+        attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,
+        attested_count=sum(1 for g in groups for v in g.accounts for it in v.items if it.attested),
+        changes=run.changes)
     inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
                                     apply_width_attributes=True)
     return inliner.inline(html)
