@@ -1,13 +1,167 @@
-"""Mastodon: https://<instance>/@<user> (any instance; inferred from the /@ path).
+"""Mastodon: https://<instance>/@<user> (any instance; inferred from the /@ path), also
+/@<user>@<other.instance> for a remote account seen through an instance.
 
-Read with the generic rules for now (meta description, JSON-LD, h1; articles are feed).
+Pages: the profile page, then the instance's public API through the browser (so HAR replay and
+recording cover it): ``/api/v1/accounts/lookup?acct=<user>`` (optional: a refused API is noted).
+
+Read:
+- the API (what counts: Mastodon's logged-out page is a JavaScript shell): ``display_name`` ->
+  header; ``note`` (HTML) -> bio, tags stripped, paragraphs and <br> kept as line breaks, and
+  every <a href> kept as a bio link (Mastodon hides "https://" and the tail of long URLs in
+  ``span.invisible``; the pieces are joined back into one URL text); ``fields`` [{name, value
+  (HTML), verified_at}] -> one profile_field text "name: value" each and their links (a
+  rel=me-verified field says so in the source);
+- the page: og:description / description (Mastodon writes "N Posts, N Following, N
+  Followers · <note as plain text>") -> meta; when the web app has rendered,
+  ``.account__header__content`` is bio, ``.account__header__fields`` profile_field,
+  ``.account__header__tabs__name`` header, a status whose prepend says "Pinned" is pinned,
+  other ``article`` posts are feed; the sign-in banner and the instance's sidebar are
+  chrome.
+
+Walls: no API answer and no rendered profile (the page is only the script shell) is
+error_page: the fields were never seen, so nothing may fail. HTTP 404 / ``{"error": "Record
+not found"}`` is not_found; a suspended account (HTML 410, or the API's ``"suspended": true``)
+is suspended: all items error. An instance that requires
+sign-in for its API (HTTP 401 "This API requires an authenticated user", or the page sends
+visitors to /auth/sign_in) is a login wall: the fields cannot be seen, so every item is review.
+An account the instance's moderators have limited (``"limited": true``) shows a "This profile
+has been hidden" interstitial: also review.
+
+Known to break: pinned posts are not fetched from the API (they need the account id, which
+only the lookup answer gives); a Mastodon fork that renames the CSS classes (Glitch, Hometown
+keep them) only loses the rendered-DOM reading, not the API; instances that block unknown user
+agents answer 403 (blocked: error).
 """
 
 from __future__ import annotations
 
-from auditor.collect.platforms.base import Platform
+import json
+from urllib.parse import quote, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, host_of
+
+
+def _pinned(body: BeautifulSoup) -> list[Tag]:
+    out = []
+    for status in body.select("article"):
+        prepend = status.select_one(".status__prepend")
+        if prepend and "pinned" in prepend.get_text(" ", strip=True).lower():
+            out.append(status)
+    return out
+
+
+def html_to_text(fragment: str) -> tuple[str, list[tuple[str, str]]]:
+    """Mastodon HTML (note, field value) -> (plain text, [(href, link text)])."""
+    soup = BeautifulSoup(fragment or "", "html.parser")
+    links = []
+    for a in soup.find_all("a", href=True):
+        # "<span class=invisible>https://</span><span>mpdc.dc.gov</span>": one URL, not three words
+        text = a.get_text("", strip=True)
+        links.append((str(a["href"]), text))
+        a.replace_with(NavigableString(text))
+    for br in soup.find_all("br"):
+        br.replace_with(NavigableString("\n"))
+    for p in soup.find_all("p"):
+        p.insert_after(NavigableString("\n\n"))
+        p.unwrap()
+    return soup.get_text(""), links
+
+
+def _json(cap: PageCapture) -> dict:
+    try:
+        data = json.loads(cap.html)
+    except (json.JSONDecodeError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class Mastodon(Platform):
     name = "mastodon"
     hosts = ()
+    rules = (
+        Rule("other", ".sign-in-banner, .navigation-panel, .columns-area__panels__pane--compositional, "
+                      ".columns-area__panels__pane--navigational, .ui__header, .link-footer, "
+                      ".account__section-headline, nav, footer", "app chrome"),
+        Rule("pinned", _pinned, "pinned post"),
+        # Only the post wrappers: nested selectors (.item-list > article > .status) would read a post twice.
+        Rule("feed", "article", "posts"),
+        Rule("header", ".account__header__tabs__name", "account name"),
+        Rule("bio", ".account__header__content", "account note"),
+        Rule("profile_field", ".account__header__fields", "account fields"),
+    )
+    unavailable_markers = (
+        (r"this account has been suspended|account suspended", "suspended"),
+        (r"the page you are looking for isn.t here", "not_found"),
+        *Platform.unavailable_markers,
+    )
+
+    @staticmethod
+    def acct(url: str) -> str:
+        path = urlsplit(url).path
+        first = path.lstrip("/").split("/")[0]
+        return first[1:] if first.startswith("@") else ""
+
+    def urls(self, url: str) -> list[tuple[str, str]]:
+        acct, host = self.acct(url), host_of(url)
+        if not acct or not host:
+            return [("profile", url)]
+        return [("profile", url), ("api", f"https://{host}/api/v1/accounts/lookup?acct={quote(acct, safe='@.')}")]
+
+    def read_api(self, cap: PageCapture, out: Extract) -> None:
+        data = _json(cap)
+        if not data or "error" in data or data.get("suspended") or data.get("limited"):
+            return
+        out.add_text("header", str(data.get("display_name") or data.get("acct") or ""), "api display_name", cap.url)
+        note, links = html_to_text(str(data.get("note") or ""))
+        out.add_text("bio", note, "api note", cap.url)
+        for href, text in links:
+            out.add_link("bio", href, self.unwrap(href, text=text), text, "api note", cap.url)
+        for field in data.get("fields") or []:
+            if not isinstance(field, dict):
+                continue
+            name = str(field.get("name") or "")
+            value, links = html_to_text(str(field.get("value") or ""))
+            source = f"api field {name!r}" + (" (verified)" if field.get("verified_at") else "")
+            out.add_text("profile_field", f"{name}: {value}" if name else value, source, cap.url)
+            for href, text in links:
+                out.add_link("profile_field", href, self.unwrap(href, text=text), text, source, cap.url)
+
+    def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
+        body = soup.body or soup
+        for a in body.select("a"):
+            if a.select_one("span.invisible"):  # hidden "https://" and URL tail: one URL text
+                text = a.get_text("", strip=True)
+                a.clear()
+                a.append(text)
+        # "@user@instance" is a fediverse address, not an e-mail address: it must not read as contact details.
+        for handle in body.select(".account__header__tabs__name small, .display-name__account"):
+            handle.decompose()
+        super().read_regions(soup, cap, out)
+
+    def detect_wall(self, captures: list[PageCapture], out: Extract) -> None:
+        super().detect_wall(captures, out)
+        api = next((c for c in captures if c.kind == "api" and not c.error), None)
+        main = next((c for c in captures if c.kind == "profile"), None)
+        data = _json(api) if api else {}
+        rendered = main is not None and "account__header__content" in main.html
+        if main is not None and "/auth/sign_in" in urlsplit(main.final_url or main.url).path:
+            out.wall = "login"
+            out.wall_reason = f"the instance sends signed-out visitors to its sign-in page ({main.final_url})"
+        elif data.get("suspended") or (main is not None and main.status == 410):
+            out.wall, out.wall_reason = "suspended", "the instance says the account is suspended"
+        elif out.wall in ("error_page", "not_found", "blocked", "suspended"):
+            return
+        elif api is not None and (api.status == 404 or data.get("error") == "Record not found"):
+            out.wall, out.wall_reason = "not_found", "the instance has no such account (API: Record not found)"
+        elif api is not None and api.status in (401, 403):
+            out.wall = "login" if api.status == 401 else "blocked"
+            out.wall_reason = (f"the instance's API answered HTTP {api.status} "
+                               f"({data.get('error') or 'refused'}): the profile fields cannot be read signed out")
+        elif data.get("limited"):
+            out.wall, out.wall_reason = "login", "the instance's moderators have limited this profile (it is hidden)"
+        elif not data and not rendered and main is not None and not main.error:
+            # The page is the web app's script shell: without the API only the meta summary is known.
+            out.wall = "error_page"
+            out.wall_reason = "the instance's account API could not be read and the page is only a script shell"
