@@ -238,7 +238,8 @@ def _mail(run: AuditRun, out: Path, to: list[str], smtp: SmtpSettings) -> int:
     try:
         email.send_report(run, out, to, smtp)
     except DeliveryError as exc:
-        print(f"auditor: e-mail not sent: {exc}. The report is written: {out / 'report.html'}", file=sys.stderr)
+        print(f"auditor: e-mail not sent: {str(exc).rstrip('.')}. The report is written: {out / 'report.html'}",
+              file=sys.stderr)
         return exc.exit_code
     print(f"Mailed the report to {', '.join(to)}: {email.subject(run)}", file=sys.stderr)
     return EXIT_OK

@@ -222,6 +222,20 @@ def _describe(exc: BaseException, s: SmtpSettings) -> str:
     return f"{where}: {type(exc).__name__}: {first}"
 
 
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """AUTH with one mechanism (PLAIN, else LOGIN). ``smtplib.login`` tries every mechanism in turn
+    after a refusal, which only repeats the password and can stall on servers that drop the dialogue."""
+    advertised = client.esmtp_features.get("auth", "").upper().split()
+    if not client.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("the server does not offer SMTP AUTH (login)")
+    for mech in ("PLAIN", "LOGIN"):
+        if mech in advertised:
+            client.user, client.password = user, password
+            client.auth(mech, getattr(client, f"auth_{mech.lower()}"), initial_response_ok=True)
+            return
+    raise smtplib.SMTPNotSupportedError(f"the server offers AUTH {' '.join(advertised)}, not PLAIN or LOGIN")
+
+
 def send(msg: EmailMessage, s: SmtpSettings, recipients: list[str]) -> None:
     """Send ``msg``; any failure is a DeliveryError whose text names what went wrong (never the password)."""
     try:
@@ -237,7 +251,7 @@ def send(msg: EmailMessage, s: SmtpSettings, recipients: list[str]) -> None:
                 client.starttls(context=context)
                 client.ehlo()
             if s.user and s.password:
-                client.login(s.user, s.password)
+                _login(client, s.user, s.password)
             refused = client.send_message(msg, from_addr=s.sender, to_addrs=recipients)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one scrubbed message
         raise DeliveryError(scrub(_describe(exc, s), s.password, s.user)) from None
