@@ -174,15 +174,15 @@ def _attestations(raw: object, line: int, who: str, path: Path) -> tuple[list[st
         def where(key: str, entry: LineDict = entry, i: int = i) -> str:
             return f"{path}:{entry.line_of(key)}: {who}: attestations[{i}]"
 
-        errs = [f"{where(str(d.key))}: duplicate key {d.key!r} (first on line {d.first_line})"
+        errs = [f"{path}:{d.line}: {who}: attestations[{i}]: duplicate key {d.key!r} (first on line {d.first_line})"
                 for d in entry.duplicates]
         for key in sorted(set(entry) - ATTESTATION_KEYS - {LINE_KEY}, key=str):
             errs.append(f"{where(str(key))}: unknown key {str(key)!r} (allowed: {', '.join(sorted(ATTESTATION_KEYS))})")
         item, by, note = entry.get("item"), entry.get("by"), entry.get("note")
-        if not isinstance(item, str) or not item.strip():
+        if item is None or (isinstance(item, str) and not item.strip()):
             errs.append(f"{where('item')}: missing 'item' (one of: {', '.join(ITEM_IDS)})")
         elif item not in ITEM_IDS:
-            errs.append(f"{where('item')}: unknown item {item!r} (known: {', '.join(ITEM_IDS)})")
+            errs.append(f"{where('item')}: unknown item '{item}' (known: {', '.join(ITEM_IDS)})")
         if not isinstance(by, str) or not by.strip():
             errs.append(f"{where('by')}: missing 'by': who verified the item")
         if note is not None and not isinstance(note, str):
@@ -226,6 +226,9 @@ def load_registry(path: Path) -> Registry:
         raw = load_yaml(path, "registry", duplicates_ok=True)
     except YAMLSyntaxError as exc:
         raise InputError(f"{exc}{_near_account(path, exc.line)}") from None
+    except ValueError as exc:  # PyYAML's date constructor raises this for an unquoted 2026-13-02
+        raise InputError(f"{path}: invalid YAML in registry: a date is not a real date ({exc}); "
+                         "write dates as YYYY-MM-DD") from None
     if raw is None:
         raise InputError(f"{path}:1: the registry is empty: add accounts under 'accounts:'")
     if isinstance(raw, list):
