@@ -134,29 +134,30 @@ def parser() -> argparse.ArgumentParser:
 
 def _select(accounts: list[Account], only: list[str] | None, sites: Path, elements: list[str] | None = None,
             platforms: list[str] | None = None) -> list[Account]:
-    """The accounts the filters keep (all of them must hold); a filter naming nothing known is bad input."""
+    """The accounts every given filter keeps. A filter value that names no account in the registry is
+    bad input, and so is a combination of filters that leaves none."""
+    keep = list(accounts)
     if only:
         known = {a.id for a in accounts}
-        unknown = [i for i in only if i not in known]
-        if unknown:
+        if unknown := [i for i in only if i not in known]:
             raise InputError(f"{sites}: --only names unknown account id(s): {', '.join(unknown)}")
-        accounts = [a for a in accounts if a.id in set(only)]
+        keep = [a for a in keep if a.id in set(only)]
     if elements:
-        known_el = {(a.element or "").casefold(): a.element for a in accounts if a.element}
-        wanted = {e.casefold() for e in elements}
+        known_el = {a.element.casefold(): a.element for a in accounts if a.element}
         if unknown := [e for e in elements if e.casefold() not in known_el]:
             raise InputError(f"{sites}: --element names no account: {', '.join(unknown)} "
-                             f"(elements: {', '.join(sorted(v for v in known_el.values() if v))})")
-        accounts = [a for a in accounts if (a.element or "").casefold() in wanted]
+                             f"(elements: {', '.join(sorted(known_el.values()))})")
+        wanted = {e.casefold() for e in elements}
+        keep = [a for a in keep if (a.element or "").casefold() in wanted]
     if platforms:
         known_pl = {a.platform for a in accounts}
         if unknown := [p for p in platforms if p.lower() not in known_pl]:
             raise InputError(f"{sites}: --platform names no account: {', '.join(unknown)} "
                              f"(platforms: {', '.join(sorted(known_pl))})")
-        accounts = [a for a in accounts if a.platform in {p.lower() for p in platforms}]
-    if not accounts:
-        raise InputError(f"{sites}: the filters leave no account to audit")
-    return accounts
+        keep = [a for a in keep if a.platform in {p.lower() for p in platforms}]
+    if not keep:
+        raise InputError(f"{sites}: the filters (--only, --element, --platform) together leave no account to audit")
+    return keep
 
 
 @dataclass
