@@ -79,16 +79,19 @@ def archive_run(run: AuditRun, out_dir: Path, root: Path, hars: list[Path] | Non
         for d in RUN_DIRS:
             if (out_dir / d).is_dir():
                 shutil.copytree(out_dir / d, tmp / d)
+        found = [h for h in hars or [] if h.is_file()]
+        stems = [h.stem for h in found]
         used: set[str] = set()
-        for h in hars or []:
-            if h.is_file():
-                stem, k = h.stem, 1
-                while f"{stem}.har" in used:
-                    k += 1
-                    stem = f"{h.stem}-{k}"
-                used.add(f"{stem}.har")
-                (tmp / "har").mkdir(exist_ok=True)
-                shutil.copy2(h, tmp / "har" / f"{stem}.har")
+        for h in found:
+            # shards each bring a pages.har: then each is named by its folder (shard-1-pages.har)
+            stem = f"{h.parent.name}-{h.stem}" if stems.count(h.stem) > 1 else h.stem
+            base, k = stem, 1
+            while stem in used:
+                k += 1
+                stem = f"{base}-{k}"
+            used.add(stem)
+            (tmp / "har").mkdir(exist_ok=True)
+            shutil.copy2(h, tmp / "har" / f"{stem}.har")
         files = {rel: {"sha256": sha256_file(tmp / rel), "bytes": (tmp / rel).stat().st_size}
                  for rel in _files(tmp)}
         (tmp / MANIFEST).write_text("".join(f"{v['sha256']}  {k}\n" for k, v in files.items()), encoding="utf-8")
