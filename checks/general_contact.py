@@ -34,7 +34,7 @@ META = Meta(
     example="Non-emergency: 311 or (202) 727-9099.",
 )
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _ADDRESS = re.compile(
     r"\b\d{1,5}\s+(?:[A-Za-z0-9][\w.'-]*\s+){1,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Place|Pl|"
     r"Drive|Dr|Way|Lane|Ln|Court|Ct|Terrace|Ter|Parkway|Pkwy|Circle|Cir)\b\.?"

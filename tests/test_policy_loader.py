@@ -241,7 +241,7 @@ def test_policy_swap_with_another_agency(tmp_path: Path, capsys: pytest.CaptureF
 
     sites = write(tmp_path, SITES, "sites.yaml")
     assert main(["validate", "--sites", str(sites), "--policy", str(path)]) == 0
-    assert capsys.readouterr().out.strip() == f"{sites}: 1 accounts OK (x 1); policy northshire OK"
+    assert capsys.readouterr().out.strip() == f"{sites}: 1 account OK (x 1); policy northshire OK"
 
 
 # --- fuzzing: only ever a Policy or an InputError -----------------------------------------------

@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
@@ -25,6 +27,7 @@ from auditor.collect.platforms import get as get_platform
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, host_of
 from auditor.models import Account, LoadInfo, PageVisit, Snapshot
 
+T = TypeVar("T")
 FAILED_WALLS = {"not_found", "suspended", "error_page", "blocked", "unfinished"}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Chromium network errors and what they mean to a reader of the report.
@@ -184,6 +187,8 @@ async def _load(page: Page, kind: str, url: str, platform: Platform, options: Co
             return cap
         cap.html = await asyncio.wait_for(_content(page), timeout=left_ms() / 1000)
         cap.final_url = page.url
+        if _navigated_away(url, response.url if response else url, page.url):  # moved while being read
+            cap.html, cap.error = "", f"the page navigated itself away to {page.url}"
     except (PlaywrightTimeout, PlaywrightError, TimeoutError) as exc:
         cap.error = describe_error(exc, url, options, watch)
         if isinstance(exc, PlaywrightTimeout | TimeoutError):
@@ -200,22 +205,27 @@ async def _load(page: Page, kind: str, url: str, platform: Platform, options: Co
 
 
 async def _too_big(page: Page, options: CollectOptions, timeout_s: float | None = None) -> str:
-    nodes, chars = await asyncio.wait_for(page.evaluate(_SIZE_JS), timeout=timeout_s or options.page_timeout_s)
+    nodes, chars = await asyncio.wait_for(_settled(page, lambda: page.evaluate(_SIZE_JS)),
+                                          timeout=timeout_s or options.page_timeout_s)
     if nodes > options.max_nodes or chars > options.max_html_chars:
         return (f"the page is too large to read ({nodes:,} elements, {chars / 1e6:.1f} MB of HTML; "
                 f"limits {options.max_nodes:,} elements, {options.max_html_chars / 1e6:.0f} MB)")
     return ""
 
 
-async def _content(page: Page) -> str:
-    """page.content(), retried once if a late navigation destroyed the document mid-read."""
+async def _settled(page: Page, read: Callable[[], Awaitable[T]]) -> T:
+    """``read()`` on the page, retried once if a late navigation destroyed the document mid-read."""
     try:
-        return await page.content()
+        return await read()
     except PlaywrightError as exc:
         if "navigat" not in str(exc).lower() and "context was destroyed" not in str(exc).lower():
             raise
         await page.wait_for_load_state("load")
-        return await page.content()
+        return await read()
+
+
+async def _content(page: Page) -> str:
+    return await _settled(page, page.content)
 
 
 def _outcome(extract: Extract, captures: list[PageCapture]) -> tuple[str, str | None, str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from auditor.collect.links import Redirector, unwrap
 from auditor.models import Link, TextBlock
@@ -73,7 +73,7 @@ class Extract:
         return any(t.region in ("bio", "about", "pinned", "profile_field") for t in self.texts)
 
 
-LOGIN_PATH = re.compile(r"/(?:login|log-in|signin|sign-in|accounts/login|i/flow/login|checkpoint|authwall|"
+LOGIN_PATH = re.compile(r"/(?:login|log-in|signin|sign-in|sign_in|accounts/login|i/flow/login|checkpoint|authwall|"
                         r"uas/login|auth/login)\b", re.I)
 META_DESCRIPTION_KEYS = ("og:description", "description", "twitter:description")
 
@@ -181,16 +181,24 @@ class Platform:
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:  # noqa: B027
         """Platforms that keep the profile in embedded JSON read it here."""
 
-    def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
+    def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract,
+                     rules: Iterable[Rule] | None = None) -> None:
+        """Label the page's elements by ``rules`` (default ``self.rules``), narrowest first.
+
+        Every rule selects on the intact page first (a card found by its heading must be measured
+        before its neighbours are taken out); then, in rule order, each element is taken with its
+        text and links unless an earlier rule already took it or an ancestor of it (a post inside a
+        taken feed is not read twice). What no rule took is "other".
+        """
         body = soup.body or soup
         for junk in body.find_all(["script", "style", "noscript", "template", "svg"]):
             junk.decompose()
-        for rule in self.rules:
-            elements = list(body.select(rule.select) if isinstance(rule.select, str) else rule.select(body))
+        chosen = [(rule, list(body.select(rule.select) if isinstance(rule.select, str) else rule.select(body)))
+                  for rule in (self.rules if rules is None else rules)]
+        for rule, elements in chosen:
             for el in elements:
-                if el.parent is None:  # already taken out by an earlier rule
-                    continue
-                self._take(el, rule.region, rule.source or str(rule.select), cap, out)
+                if el is not body and any(p is body for p in el.parents):
+                    self._take(el, rule.region, rule.source or str(rule.select), cap, out)
         self._take(body, "other", "page", cap, out)
 
     def _take(self, el: Tag, region: str, source: str, cap: PageCapture, out: Extract) -> None:
@@ -204,7 +212,7 @@ class Platform:
             hint = str(a.get("data-expanded-url") or a.get("title") or out.hints.get(href, ""))
             target = self.unwrap(urljoin(base, href), text=text, hint=hint if hint.startswith("http") else "")
             out.add_link(region, href, target, text, source, cap.url)
-        out.add_text(region, el.get_text("\n", strip=True), source, cap.url)
+        out.add_text(region, block_text(el), source, cap.url)
         if el.name != "body" and el.name != "[document]":
             el.extract()
 
@@ -238,6 +246,9 @@ class Platform:
         if LOGIN_PATH.search(urlsplit(final).path) and not LOGIN_PATH.search(urlsplit(main.url).path):
             out.wall, out.wall_reason = "login", f"redirected to a login page ({final})"
             return
+        if final.startswith("chrome-error://"):
+            out.wall, out.wall_reason = "error_page", "the browser showed its own error page"
+            return
         if self.is_consent_url(final):
             out.wall, out.wall_reason = "consent", f"stopped at a consent page ({final})"
             return
@@ -259,6 +270,56 @@ class Platform:
     def is_consent_url(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
         return host.startswith("consent.")
+
+
+# Elements that start a new line of text; everything else (spans, links, hashtags) stays inline,
+# so "call <a>911</a> now" reads as one sentence.
+BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+                        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+                        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
+
+
+def block_text(el: Tag) -> str:
+    """The element's visible text: block elements on their own lines, inline ones joined."""
+    parts: list[str] = []
+    for node in el.descendants:
+        if isinstance(node, Tag):
+            if node.name in BLOCK_TAGS:
+                parts.append("\n")
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment):
+            parts.append(str(node))
+    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parts))
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+HEADINGS = "h1, h2, h3, h4, [role=heading]"
+_CARD_STOPS = '[role="main"], [role="feed"], [role="article"]'
+
+
+def cards_headed(body: BeautifulSoup | Tag, titles: Iterable[str]) -> list[Tag]:
+    """The cards whose heading says one of ``titles`` (case-insensitive, exact).
+
+    A card is the largest ancestor of the heading that holds no other heading and no feed post or
+    main column: on pages with generated class names (Facebook, Nextdoor) headings are the stable
+    landmark.
+    """
+    wanted = {t.lower() for t in titles}
+    out: list[Tag] = []
+    for heading in body.select(HEADINGS):
+        if normalise(heading.get_text(" ", strip=True)).lower() not in wanted:
+            continue
+        related = {id(heading), *(id(p) for p in heading.parents), *(id(d) for d in heading.descendants)}
+        node: Tag = heading
+        parent = node.parent
+        while isinstance(parent, Tag) and parent.name not in ("body", "html", "[document]"):
+            if parent.get("role") in ("main", "feed", "article") or parent.select_one(_CARD_STOPS):
+                break
+            if any(id(h) not in related for h in parent.select(HEADINGS)):
+                break
+            node, parent = parent, parent.parent
+        if node.parent is not None and all(node is not o and o not in node.parents for o in out):
+            out.append(node)
+    return out
 
 
 def walk_json(data: Any, keys: set[str]) -> Iterable[tuple[str, Any]]:

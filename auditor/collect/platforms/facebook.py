@@ -34,63 +34,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import LOGIN_PATH, Extract, PageCapture, Platform, Rule, walk_json
-from auditor.textnorm import normalise
-
-_HEADINGS = "h1, h2, h3, h4, [role=heading]"
-_CONTAINERS = '[role="main"], [role="feed"], [role="article"]'
-
-
-def cards_headed(body: BeautifulSoup | Tag, titles: Iterable[str]) -> list[Tag]:
-    """The cards whose heading says one of ``titles`` (case-insensitive, exact).
-
-    A card is the largest ancestor of the heading that holds no other heading and no feed post or
-    main column: on pages with generated class names (Facebook, Nextdoor) headings are the stable
-    landmark.
-    """
-    wanted = {t.lower() for t in titles}
-    out: list[Tag] = []
-    for heading in body.select(_HEADINGS):
-        if normalise(heading.get_text(" ", strip=True)).lower() not in wanted:
-            continue
-        related = {id(heading), *(id(p) for p in heading.parents), *(id(d) for d in heading.descendants)}
-        node: Tag = heading
-        parent = node.parent
-        while isinstance(parent, Tag) and parent.name not in ("body", "html", "[document]"):
-            if parent.get("role") in ("main", "feed", "article") or parent.select_one(_CONTAINERS):
-                break
-            if any(id(h) not in related for h in parent.select(_HEADINGS)):
-                break
-            node, parent = parent, parent.parent
-        if node.parent is not None and all(node is not o and o not in node.parents for o in out):
-            out.append(node)
-    return out
-
-
-def read_regions_intact(platform: Platform, rules: Iterable[Rule], soup: BeautifulSoup, cap: PageCapture,
-                        out: Extract) -> None:
-    """Platform.read_regions, except that every rule selects on the intact page first.
-
-    Heading-found cards must be measured before anything is taken out (else a card grows into
-    its emptied neighbours), and an element inside one already taken (a post inside a taken
-    feed) is not taken twice.
-    """
-    body = soup.body or soup
-    for junk in body.find_all(["script", "style", "noscript", "template", "svg"]):
-        junk.decompose()
-    chosen = [(rule, list(body.select(rule.select) if isinstance(rule.select, str) else rule.select(body)))
-              for rule in rules]
-    for rule, elements in chosen:
-        for el in elements:
-            if el.parent is not None and any(p is body for p in el.parents):
-                platform._take(el, rule.region, rule.source or str(rule.select), cap, out)
-    platform._take(body, "other", "page", cap, out)
+from auditor.collect.platforms.base import LOGIN_PATH, Extract, PageCapture, Platform, Rule, cards_headed, walk_json
 
 
 def _intro(body: BeautifulSoup) -> list[Tag]:
@@ -154,7 +103,7 @@ class Facebook(Platform):
         return main is None or (soup.find("h1") is None and bool(_REFUSED_TEXT.search(text)))
 
     def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
-        read_regions_intact(self, _ABOUT_RULES if cap.kind == "about" else _PROFILE_RULES, soup, cap, out)
+        super().read_regions(soup, cap, out, _ABOUT_RULES if cap.kind == "about" else _PROFILE_RULES)
 
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         for tag in soup.find_all("script", attrs={"type": "application/json"}):

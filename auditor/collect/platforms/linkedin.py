@@ -33,11 +33,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup
-
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import LOGIN_PATH, Extract, PageCapture, Platform, Rule
-from auditor.collect.platforms.facebook import read_regions_intact
 
 _COMPANY = re.compile(r"^/(company|school|showcase)/([^/]+)", re.I)
 
@@ -98,5 +95,3 @@ class LinkedIn(Platform):
             return
         super().read_jsonld_item(item, cap, out)
 
-    def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
-        read_regions_intact(self, self.rules, soup, cap, out)

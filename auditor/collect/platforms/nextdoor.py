@@ -34,8 +34,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, walk_json
-from auditor.collect.platforms.facebook import cards_headed, read_regions_intact
+from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, cards_headed, walk_json
 
 _SIGNUP_PATH = re.compile(r"^/(?:register|join|signup|sign-up|onboarding|choose_address)\b", re.I)
 _AGENCY_TYPES = {"Agency", "PublicAgency", "AgencyPage", "GovernmentAgency"}
@@ -105,9 +104,6 @@ class Nextdoor(Platform):
             value = node.get(key)
             if isinstance(value, str) and value.startswith("http") and "nextdoor.com" not in value:
                 out.add_link("profile_field", value, self.unwrap(value), value, f"__NEXT_DATA__ {key}", cap.url)
-
-    def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
-        read_regions_intact(self, self.rules, soup, cap, out)
 
     def detect_wall(self, captures: list[PageCapture], out: Extract) -> None:
         main = next((c for c in captures if c.kind == "profile"), None)

@@ -122,10 +122,11 @@ class YouTube(Platform):
             button = page.get_by_role("button", name=label)
             if not await button.count():
                 continue
-            with contextlib.suppress(PlaywrightError):
+            with contextlib.suppress(PlaywrightError):  # a refused form POST ends in an error page
                 await button.first.click(timeout=5000)
+                await page.wait_for_url(lambda u: u != consent_url, timeout=10000)
                 await page.wait_for_load_state("domcontentloaded", timeout=10000)
-            if not host_of(page.url).endswith("youtube.com"):
+            if page.url.startswith("chrome-error:") or not host_of(page.url).endswith("youtube.com"):
                 # The consent form's POST failed (an error page): go back so the wall is named.
                 with contextlib.suppress(PlaywrightError):
                     await page.goto(consent_url, wait_until="load", timeout=15000)
