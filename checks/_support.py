@@ -209,7 +209,7 @@ def _unique(evidence: list[Evidence]) -> list[Evidence]:
 
 def _join(*parts: str) -> str:
     parts = tuple(p.rstrip(". ") for p in parts if p)
-    return ". ".join(parts) + "."
+    return ". ".join(p[:1].upper() + p[1:] for p in parts) + "."
 
 
 def feed_note(feed_hits: Sequence[Hit], what: str) -> list[str]:

@@ -25,7 +25,7 @@ META = Meta(
             "staffed around the clock', 'monitored only during business hours'.",
     never_accepts="'monitored 24/7' (the opposite), 'do not report crimes here' alone (needs "
                   "review), a disclaimer only in a feed post.",
-    remediation="Add to the bio or about section: \"This account is not monitored 24/7.\"",
+    remediation="Add to the bio or about section: \"Not monitored 24/7.\"",
     example="Not monitored 24/7.",
 )
 

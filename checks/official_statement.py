@@ -42,8 +42,8 @@ META = Meta(
     never_accepts="'not an official account', 'unofficial', 'views are my own', 'fan page', "
                   "another agency's name (Minneapolis/Memphis MPD, London's Metropolitan Police), "
                   "or a statement only in an ordinary post.",
-    remediation="Add to the bio (or about section): \"Official account of the Metropolitan Police "
-                "Department of the District of Columbia (MPD).\"",
+    remediation="Add to the bio (or about section): \"Official account of DC's Metropolitan Police "
+                "Department (MPDC).\"",
     example="Official account of DC's Metropolitan Police Department (MPDC).",
 )
 
