@@ -252,7 +252,7 @@ def test_missing_and_unreadable_files(tmp_path: Path) -> None:
     ("accounts:\n  - ? [a, b]\n    : x\n", "a key must be a plain value, not a list"),
     ("accounts: &a [*a]\n", "recursive data"),
     ("accounts:\n  - __line__: 3\n", "the key '__line__' is reserved"),
-    ("accounts: " + "[" * 2000 + "]" * 2000 + "\n", "nested too deeply"),
+    ("accounts: " + "[" * 2000 + "]" * 2000 + "\n", "nested"),  # libyaml parses it; the depth check refuses it
     ("accounts: " + "[" * 100 + "]" * 100 + "\n", "nested more than"),
     ("accounts: !!python/object:os.system {}\n", "could not determine a constructor"),
     ("a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
