@@ -5,7 +5,8 @@
 Accounts are generated from the demo's replayed pages (every platform shape in the demo, each
 copied under new URLs), so the audit does exactly what it does on real pages: the profile and any
 extra tab (Facebook /about, YouTube /about), screenshot, extraction, six checks, outputs. The
-baseline loads the same profile URLs with goto + body text + screenshot and nothing else. Both
+baseline visits the same pages (each account's profile and extra tab, as the platform module
+lists them) with goto + body text, a screenshot of the profile, and nothing else. Both
 run as separate processes; peak memory (PSS: shared pages counted once) is sampled over each
 process tree (Python, Playwright's driver and every Chromium process). Prints a table of
 figures; asserts nothing.
@@ -24,6 +25,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -31,10 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from auditor.collect import har  # noqa: E402
+from auditor.collect.platforms import get as get_platform  # noqa: E402
+from auditor.collect.platforms import platform_for_host  # noqa: E402
 from auditor.runner import default_concurrency  # noqa: E402
 
 
-def generate(n: int, work: Path) -> tuple[Path, Path, list[str]]:
+def generate(n: int, work: Path) -> tuple[Path, Path, list[list[str]]]:
     """A registry of n accounts and a HAR that replays them, cloned from the demo."""
     demo = yaml.safe_load((ROOT / "demo" / "sites.yaml").read_text())["accounts"]
     entries = json.loads((ROOT / "demo" / "demo.har").read_text())["log"]["entries"]
@@ -51,7 +55,8 @@ def generate(n: int, work: Path) -> tuple[Path, Path, list[str]]:
                 new_entries.append(clone)
         accounts.append({"id": f"bench-{i}", "name": f"Bench {i}", "url": template["url"].replace(old, new, 1),
                          "element": template.get("element")})
-        profile_urls.append(accounts[-1]["url"])
+        platform = get_platform(platform_for_host(urlsplit(accounts[-1]["url"]).hostname or ""))
+        profile_urls.append([u for _, u in platform.urls(accounts[-1]["url"])])
     # pages that are shared (e.g. the login page a wall redirects to) stay as they are
     new_entries += [e for e in entries if "login" in e["request"]["url"]]
     sites = work / f"sites-{n}.yaml"
