@@ -222,3 +222,51 @@ def feed_note(feed_hits: Sequence[Hit], what: str) -> list[str]:
 def review_other(other_hits: Sequence[Hit], what: str) -> list[tuple[Evidence, str]]:
     return [(h.evidence(), f"{what} found only in page text outside the recognised profile fields; "
              "confirm it is part of the account's set-up") for h in other_hits]
+
+
+@dataclass(frozen=True)
+class StatementWords:
+    """How a statement-about-the-agency check (items a and b) words its findings."""
+
+    what: str  # "An official-account statement"
+    unclear: str  # "the statement's agency is unclear"
+    contradicts: str  # "an official account"
+    found: str
+    missing: str
+
+
+def agency_statement(item: str, snapshot: Snapshot, policy: Policy, words: StatementWords) -> ItemResult:
+    """Items a and b: a phrase naming the agency, in the profile, not negated, not hedged, and
+    naming this agency rather than one whose name overlaps it."""
+    if (early := gate(item, snapshot)) is not None:
+        return early
+    spec = policy.item(item)
+    profile, other, feed = split_regions(scan(snapshot.texts, spec.phrases))
+    ctx = agency_context(snapshot, policy)
+    passes: list[Evidence] = []
+    reviews: list[tuple[Evidence, str]] = []
+    clashes: list[str] = []
+    for hit in profile:
+        if cue := negated(hit, policy):
+            reviews.append((hit.evidence(), f"the statement is negated or qualified ('{cue}')"))
+            continue
+        kind, why = classify_agency(hit, policy, ctx)
+        if kind == "own":
+            passes.append(hit.evidence())
+        elif kind == "ambiguous":
+            reviews.append((hit.evidence(), f"{words.unclear}: {why}"))
+        else:
+            clashes.append(why)
+    if passes and reviews:
+        passes = []  # one clear statement does not outweigh a negated or unclear one: a person decides
+    for h in hedges(snapshot, policy):  # "views are my own", "parody", "fan page"
+        reviews.append((h.evidence(), f"the profile says '{h.matched}', which contradicts {words.contradicts}"))
+        passes = []
+    if not passes and not reviews:
+        reviews = review_other(other, words.what)
+        for h in scan(snapshot.profile_texts(), spec.near):
+            if (cue := negated(h, policy)) is not None:
+                reviews.append((h.evidence(), f"the profile says '{h.sentence()[:80]}' ('{cue}'), "
+                                              f"not a clear {words.what.split(' ', 1)[1]}"))
+    return verdict(item, snapshot, passes=passes, reviews=reviews, found=words.found, missing=words.missing,
+                   notes=[*dict.fromkeys(clashes), *feed_note(feed, words.what)])

@@ -12,21 +12,9 @@ only in a feed post. "Official account of MPD" alone is item (a), not (b): the O
 
 from __future__ import annotations
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import ItemResult, Snapshot
 from auditor.policy import Policy
-from checks._support import (
-    Meta,
-    agency_context,
-    classify_agency,
-    feed_note,
-    gate,
-    hedges,
-    negated,
-    review_other,
-    scan,
-    split_regions,
-    verdict,
-)
+from checks._support import Meta, StatementWords, agency_statement
 
 META = Meta(
     id="maintained_by",
@@ -43,39 +31,14 @@ META = Meta(
 )
 
 
+WORDS = StatementWords(
+    what="A maintained-by statement",
+    unclear="who maintains the page is unclear",
+    contradicts="an MPD-run page",
+    found="States that the agency maintains the page",
+    missing="No statement that MPD maintains this page was found in the profile",
+)
+
+
 def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
-    if (early := gate(META.id, snapshot)) is not None:
-        return early
-    spec = policy.item(META.id)
-    profile, other, feed = split_regions(scan(snapshot.texts, spec.phrases))
-    ctx = agency_context(snapshot, policy)
-    passes: list[Evidence] = []
-    reviews: list[tuple[Evidence, str]] = []
-    clashes: list[str] = []
-    for hit in profile:
-        if cue := negated(hit, policy):
-            reviews.append((hit.evidence(), f"the statement is negated or qualified ('{cue}')"))
-            continue
-        kind, why = classify_agency(hit, policy, ctx)
-        if kind == "own":
-            passes.append(hit.evidence())
-        elif kind == "ambiguous":
-            reviews.append((hit.evidence(), f"who maintains the page is unclear: {why}"))
-        else:
-            clashes.append(why)
-    if passes and reviews:
-        passes = []  # one clear statement does not outweigh a negated or unclear one: a person decides
-    for h in hedges(snapshot, policy):  # "views are my own", "parody", "fan page": never an MPD-run page
-        reviews.append((h.evidence(), f"the profile says '{h.matched}', which contradicts an MPD-run page"))
-        passes = []
-    if not passes and not reviews:
-        reviews = review_other(other, "A maintained-by statement")
-        for h in scan(snapshot.profile_texts(), spec.near):
-            if (cue := negated(h, policy)) is not None:
-                reviews.append((h.evidence(), f"the profile says '{h.sentence()[:80]}' ('{cue}')"))
-    return verdict(
-        META.id, snapshot, passes=passes, reviews=reviews,
-        found="States that the agency maintains the page",
-        missing="No statement that MPD maintains this page was found in the profile",
-        notes=[*dict.fromkeys(clashes), *feed_note(feed, "A maintained-by statement")],
-    )
+    return agency_statement(META.id, snapshot, policy, WORDS)

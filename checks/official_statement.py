@@ -14,21 +14,9 @@ another agency with an overlapping name (Minneapolis/Memphis/Milwaukee "MPD", Lo
 
 from __future__ import annotations
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import ItemResult, Snapshot
 from auditor.policy import Policy
-from checks._support import (
-    Meta,
-    agency_context,
-    classify_agency,
-    feed_note,
-    gate,
-    hedges,
-    negated,
-    review_other,
-    scan,
-    split_regions,
-    verdict,
-)
+from checks._support import Meta, StatementWords, agency_statement
 
 META = Meta(
     id="official_statement",
@@ -48,40 +36,14 @@ META = Meta(
 )
 
 
+WORDS = StatementWords(
+    what="An official-account statement",
+    unclear="the statement's agency is unclear",
+    contradicts="an official account",
+    found="States it is an official account of the agency",
+    missing="No statement that this is an official MPD account was found in the profile",
+)
+
+
 def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
-    if (early := gate(META.id, snapshot)) is not None:
-        return early
-    spec = policy.item(META.id)
-    profile, other, feed = split_regions(scan(snapshot.texts, spec.phrases))
-    ctx = agency_context(snapshot, policy)
-    passes: list[Evidence] = []
-    reviews: list[tuple[Evidence, str]] = []
-    clashes: list[str] = []
-    for hit in profile:
-        if cue := negated(hit, policy):
-            reviews.append((hit.evidence(), f"the statement is negated or qualified ('{cue}')"))
-            continue
-        kind, why = classify_agency(hit, policy, ctx)
-        if kind == "own":
-            passes.append(hit.evidence())
-        elif kind == "ambiguous":
-            reviews.append((hit.evidence(), f"the statement's agency is unclear: {why}"))
-        else:
-            clashes.append(why)
-    if passes and reviews:
-        passes = []  # one clear statement does not outweigh a negated or unclear one: a person decides
-    for h in hedges(snapshot, policy):  # "views are my own", "parody", "fan page": never an official account
-        reviews.append((h.evidence(), f"the profile says '{h.matched}', which contradicts an official account"))
-        passes = []
-    if not passes and not reviews:
-        reviews = review_other(other, "An official-account statement")
-        for h in scan(snapshot.profile_texts(), spec.near):
-            if (cue := negated(h, policy)) is not None:
-                why = f"the profile says '{h.sentence()[:80]}' ('{cue}'), not a clear official statement"
-                reviews.append((h.evidence(), why))
-    return verdict(
-        META.id, snapshot, passes=passes, reviews=reviews,
-        found="States it is an official account of the agency",
-        missing="No statement that this is an official MPD account was found in the profile",
-        notes=[*dict.fromkeys(clashes), *feed_note(feed, "An official-account statement")],
-    )
+    return agency_statement(META.id, snapshot, policy, WORDS)
