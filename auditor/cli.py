@@ -267,7 +267,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     options = AuditOptions(out_dir=args.out, registry_path=str(args.sites), replay_har=args.replay,
                            record_har=args.record_har, browser=args.browser, page_timeout_s=args.timeout,
                            screenshots=not args.no_screenshots, block=_block(getattr(args, "block", None),
-                                                                             args.no_screenshots))
+                                                                             args.no_screenshots),
+                           keep_pages=bool(getattr(args, "archive", None)))
     if getattr(args, "concurrency", None):
         if args.concurrency < 1:
             raise InputError("--concurrency must be at least 1")

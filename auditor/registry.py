@@ -226,9 +226,6 @@ def load_registry(path: Path) -> Registry:
         raw = load_yaml(path, "registry", duplicates_ok=True)
     except YAMLSyntaxError as exc:
         raise InputError(f"{exc}{_near_account(path, exc.line)}") from None
-    except ValueError as exc:  # PyYAML's date constructor raises this for an unquoted 2026-13-02
-        raise InputError(f"{path}: invalid YAML in registry: a date is not a real date ({exc}); "
-                         "write dates as YYYY-MM-DD") from None
     if raw is None:
         raise InputError(f"{path}:1: the registry is empty: add accounts under 'accounts:'")
     if isinstance(raw, list):

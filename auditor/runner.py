@@ -40,6 +40,7 @@ class AuditOptions:
     concurrency: int = field(default_factory=lambda: default_concurrency())
     screenshots: bool = True
     block: frozenset[str] = frozenset({"media", "font"})
+    keep_pages: bool = False  # write each page's rendered HTML to <out>/pages/ (for the evidence archive)
 
 
 def default_concurrency() -> int:
@@ -101,7 +102,7 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
     record_dir = options.out_dir / ".har-parts" if options.record_har else None
     copts = CollectOptions(out_dir=options.out_dir, replay_har=options.replay_har, record_dir=record_dir,
                            page_timeout_s=options.page_timeout_s, screenshots=options.screenshots,
-                           block=options.block)
+                           block=options.block, pages_dir=options.out_dir / "pages" if options.keep_pages else None)
     snapshot_dir = options.out_dir / "snapshots"
     snapshot_dir.mkdir(parents=True, exist_ok=True)
     results: dict[str, AccountResult] = {}

@@ -47,7 +47,12 @@ def test_archive_keeps_each_run_with_a_sha256_manifest(archived: Path) -> None:
                             "har/demo.har"] + [f"{d}/{i}.{e}" for d, e in (("screenshots", "jpg"),
                                                                           ("snapshots", "json"))
                                                for i in ("mpd-x", "mpd-facebook", "mpd-instagram", "mpd-youtube",
-                                                         "mpd-5d-x")])
+                                                         "mpd-5d-x")]
+                           # the rendered HTML of every page loaded, extra tabs included
+                           + [f"pages/{p}.html" for p in ("mpd-x-0-profile", "mpd-facebook-0-profile",
+                                                          "mpd-facebook-1-about", "mpd-instagram-0-profile",
+                                                          "mpd-youtube-0-profile", "mpd-youtube-1-about",
+                                                          "mpd-5d-x-0-profile")])
     lines = (first / "MANIFEST.sha256").read_text().splitlines()
     assert len(lines) == len(files) - 2
     for line in lines:  # sha256sum format, and the hashes are the files' own
@@ -57,6 +62,7 @@ def test_archive_keeps_each_run_with_a_sha256_manifest(archived: Path) -> None:
     assert meta["counts"]["total"] == 5 and meta["files"]["har/demo.har"]["bytes"] == (ROOT / "demo/demo.har").stat(
         ).st_size
     assert (first / "results.json").stat().st_mode & 0o222 == 0, "archived files are read-only"
+    assert "DC Police Department" in (first / "pages" / "mpd-x-0-profile.html").read_text()
     # The second run found the first in the archive and compared itself with it.
     changes = load_results(archived / "out2")["changes"]
     assert changes["previous_source"] == str(first / "results.json")
@@ -67,7 +73,7 @@ def test_archive_keeps_each_run_with_a_sha256_manifest(archived: Path) -> None:
 def test_verify_archive_names_what_changed(archived: Path, tmp_path: Path) -> None:
     proc = run_auditor("verify-archive", str(archived / "archive"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.count(": OK (14 files match their SHA-256)") == 2
+    assert proc.stdout.count(": OK (21 files match their SHA-256)") == 2
     import shutil
 
     copy = tmp_path / "copy"

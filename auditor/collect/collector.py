@@ -25,6 +25,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from auditor.collect.browser import BrowserSession, ContextOptions
 from auditor.collect.platforms import get as get_platform
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, host_of
+from auditor.fsutil import write_atomic
 from auditor.models import Account, LoadInfo, PageVisit, Snapshot
 
 T = TypeVar("T")
@@ -58,6 +59,7 @@ class CollectOptions:
     page_timeout_s: float = 30.0
     settle_s: float = 2.0  # extra wait for network idle after load, for script-rendered pages
     screenshots: bool = True
+    pages_dir: Path | None = None  # keep each loaded page's rendered HTML here (evidence archive)
     block: frozenset[str] = frozenset({"media", "font"})  # resource types never fetched: the checks don't read them
     max_nodes: int = 150_000  # a real profile page has tens of thousands at most
     max_html_chars: int = 15_000_000
@@ -272,6 +274,10 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
     finally:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(context.close(), timeout=10)
+    if options.pages_dir:
+        for n, cap in enumerate(captures):
+            if cap.html:
+                write_atomic(options.pages_dir / f"{account.id}-{n}-{cap.kind}.html", cap.html)
     # Parsing is CPU work: off the event loop, so the other accounts' browser work goes on meanwhile.
     extract = await asyncio.to_thread(platform.extract, captures)
     outcome, wall, reason = _outcome(extract, captures)
