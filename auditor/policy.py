@@ -62,6 +62,7 @@ class ItemSpec(_Strict):
     phrases: list[str] = Field(default_factory=list)
     near: list[str] = Field(default_factory=list)
     contradictions: list[str] = Field(default_factory=list)
+    cues: list[str] = Field(default_factory=list)  # words that make a bare short number (311) an instruction
 
 
 class PolicySpec(_Strict):
@@ -112,6 +113,7 @@ class CompiledItem:
     phrases: tuple[re.Pattern[str], ...]
     near: tuple[re.Pattern[str], ...]
     contradictions: tuple[re.Pattern[str], ...]
+    cues: tuple[re.Pattern[str], ...] = ()
 
 
 class Policy:
@@ -143,6 +145,7 @@ class Policy:
                 phrases=tuple(self._compile(p) for p in s.phrases),
                 near=tuple(self._compile(p) for p in s.near),
                 contradictions=tuple(self._compile(p) for p in s.contradictions),
+                cues=tuple(self._compile(p) for p in s.cues),
             )
             for item, s in spec.items.items()
         }

@@ -35,12 +35,7 @@ META = Meta(
 )
 
 _EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-_ADDRESS = re.compile(
-    r"\b\d{1,5}\s+(?:[A-Za-z0-9][\w.'-]*\s+){1,4}?(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Place|Pl|"
-    r"Drive|Dr|Way|Lane|Ln|Court|Ct|Terrace|Ter|Parkway|Pkwy|Circle|Cir)\b\.?"
-    r"(?:,?\s+(?:NW|NE|SW|SE|N\.W\.|N\.E\.|S\.W\.|S\.E\.)\b)?", re.I)
 _CONTACT_TOKEN = re.compile(r"\S*contact\S*", re.I)  # only words that could be a contact-page address
-_SHORT_CUE = re.compile(r"\b(?:call|dial|text|phone|contact|reach|non[- ]?emergenc\w*|tips?)\b", re.I)
 
 
 def _phone_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
@@ -60,7 +55,7 @@ def _short_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
         digits = r"[-. ]?".join(re.sub(r"\D", "", entry.number))  # 311 or 3-1-1
         for m in re.finditer(rf"(?<![\d-]){digits}(?![\d-])", text):
             lo = max(0, m.start() - 60)
-            if _SHORT_CUE.search(text[lo:m.end() + 40]):
+            if any(cue.search(text[lo:m.end() + 40]) for cue in policy.item(META.id).cues):
                 out.append((m.start(), m.end(), entry.label))
     return out
 
@@ -99,7 +94,8 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
         text = normalise(block.text)
         spans = _phone_hits(text, policy) + _short_hits(text, policy)
         spans += [(m.start(), m.end(), "e-mail address") for m in _EMAIL.finditer(text)]
-        spans += [(m.start(), m.end(), "postal address") for m in _ADDRESS.finditer(text)]
+        spans += [(m.start(), m.end(), "postal address") for p in policy.item(META.id).phrases
+                  for m in p.finditer(text)]
         spans += [(m.start(), m.end(), "contact page") for m in _CONTACT_TOKEN.finditer(text)
                   if _contact_url(m.group(0), policy)]
         for start, end, label in spans:
