@@ -113,6 +113,8 @@ class Platform:
 
     # -- reading -------------------------------------------------------------------------------
     def extract(self, captures: list[PageCapture]) -> Extract:
+        # An optional tab that was refused is dropped: its login or error page is not the account's text.
+        captures = [c for c in captures if c.kind == "profile" or not self.tab_refused(c)]
         out = Extract()
         for cap in captures:
             if cap.error or not cap.html:
@@ -129,6 +131,16 @@ class Platform:
             self.read_regions(soup, cap, out)
         self.detect_wall(captures, out)
         return out
+
+    def tab_refused(self, cap: PageCapture) -> bool:
+        """Whether an optional tab (about) was refused: an error, an HTTP error, a login or consent
+        page. Platforms add their own signs (a login page served in place)."""
+        if cap.kind == "api":
+            return False  # an API's answers, 4xx included, are the platform's to read (read_api, detect_wall)
+        if cap.error or not cap.html or (cap.status is not None and cap.status >= 400):
+            return True
+        final = cap.final_url or cap.url
+        return bool(LOGIN_PATH.search(urlsplit(final).path)) or self.is_consent_url(final)
 
     def read_api(self, cap: PageCapture, out: Extract) -> None:  # noqa: B027 - optional hook
         """Platforms with a public API (Bluesky, Mastodon) read its JSON here."""

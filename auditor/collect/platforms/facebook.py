@@ -39,7 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import LOGIN_PATH, Extract, PageCapture, Platform, Rule, cards_headed, walk_json
+from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, cards_headed, walk_json
 
 
 def _intro(body: BeautifulSoup) -> list[Tag]:
@@ -87,15 +87,8 @@ class Facebook(Platform):
             about = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/about", query="", fragment=""))
         return [("profile", url), ("about", about)]
 
-    def extract(self, captures: list[PageCapture]) -> Extract:
-        # An about tab that was refused is dropped: its login page must not be read as about text.
-        return super().extract([c for c in captures if c.kind == "profile" or not self._refused(c)])
-
-    def _refused(self, cap: PageCapture) -> bool:
-        if cap.error or not cap.html or (cap.status is not None and cap.status >= 400):
-            return True
-        final = urlsplit(cap.final_url or cap.url).path
-        if LOGIN_PATH.search(final):
+    def tab_refused(self, cap: PageCapture) -> bool:
+        if super().tab_refused(cap):
             return True
         soup = BeautifulSoup(cap.html, "html.parser")
         main = soup.select_one('[role="main"]')

@@ -34,7 +34,7 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import LOGIN_PATH, Extract, PageCapture, Platform, Rule
+from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule
 
 _COMPANY = re.compile(r"^/(company|school|showcase)/([^/]+)", re.I)
 
@@ -75,14 +75,8 @@ class LinkedIn(Platform):
         about = urlunsplit(parts._replace(path=f"/{m.group(1)}/{m.group(2)}/about/", query="", fragment=""))
         return [("profile", url), ("about", about)]
 
-    def extract(self, captures: list[PageCapture]) -> Extract:
-        # A refused /about/ tab (authwall, 999) is dropped; only the company page can wall the account.
-        return super().extract([c for c in captures if c.kind == "profile" or not self._refused(c)])
-
-    def _refused(self, cap: PageCapture) -> bool:
-        if cap.error or not cap.html or (cap.status is not None and cap.status >= 400):
-            return True
-        if LOGIN_PATH.search(urlsplit(cap.final_url or cap.url).path):
+    def tab_refused(self, cap: PageCapture) -> bool:
+        if super().tab_refused(cap):
             return True
         return 'data-test-id="about-us' not in cap.html and "top-card-layout" not in cap.html
 
