@@ -334,6 +334,17 @@ def cards_headed(body: BeautifulSoup | Tag, titles: Iterable[str]) -> list[Tag]:
     return out
 
 
+async def click_first_button(page: Any, labels: Iterable[str], timeout_ms: float = 3000) -> str | None:
+    """Click the first button whose accessible name is one of ``labels`` (cookie or consent
+    dialogs); the label clicked, or None when none is shown."""
+    for label in labels:
+        button = page.get_by_role("button", name=label)
+        if await button.count():
+            await button.first.click(timeout=timeout_ms)
+            return label
+    return None
+
+
 def walk_json(data: Any, keys: set[str]) -> Iterable[tuple[str, Any]]:
     """Every (key, value) in nested JSON whose key is in ``keys``."""
     stack = [data]

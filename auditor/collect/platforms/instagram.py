@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, walk_json
+from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, click_first_button, walk_json
 
 # Top-level fields of Meta's user object that are contact details / profile facts.
 PROFILE_FIELDS = ("category", "category_name", "business_category_name", "public_email", "business_email")
@@ -163,6 +163,10 @@ def meta_json_scripts(soup: BeautifulSoup) -> list[Any]:
 _RESERVED = re.compile(r"^(?:accounts|explore|p|reel|reels|stories|direct|about|legal|developer)$")
 
 
+# Meta's EU cookie dialog (Instagram, Threads) covers the profile in screenshots.
+META_COOKIE_BUTTONS = ("Decline optional cookies", "Only allow essential cookies")
+
+
 class Instagram(Platform):
     name = "instagram"
     hosts = ("instagram.com",)
@@ -189,8 +193,4 @@ class Instagram(Platform):
 
     async def prepare(self, page: Any) -> None:
         # The EU cookie dialog covers the profile in screenshots; the DOM is readable either way.
-        for label in ("Decline optional cookies", "Only allow essential cookies"):
-            button = page.get_by_role("button", name=label)
-            if await button.count():
-                await button.first.click(timeout=3000)
-                return
+        await click_first_button(page, META_COOKIE_BUTTONS)

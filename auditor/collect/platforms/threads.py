@@ -27,8 +27,13 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule
-from auditor.collect.platforms.instagram import handle_from_url, meta_json_scripts, read_meta_profile_json
+from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, click_first_button
+from auditor.collect.platforms.instagram import (
+    META_COOKIE_BUTTONS,
+    handle_from_url,
+    meta_json_scripts,
+    read_meta_profile_json,
+)
 from auditor.textnorm import normalise
 
 MARK = "data-auditor-region"  # set on DOM nodes that the JSON identified (the bio element)
@@ -83,8 +88,4 @@ class Threads(Platform):
                 el[MARK] = "bio"
 
     async def prepare(self, page: Any) -> None:
-        for label in ("Decline optional cookies", "Only allow essential cookies"):
-            button = page.get_by_role("button", name=label)
-            if await button.count():
-                await button.first.click(timeout=3000)
-                return
+        await click_first_button(page, META_COOKIE_BUTTONS)
