@@ -199,7 +199,7 @@ def exit_code(run: AuditRun, fail_on: str) -> int:
     return EXIT_FINDINGS if any(a.status in bad for a in run.accounts) else EXIT_OK
 
 
-def _finish(run: AuditRun, out: Path, policy: Policy | None = None, delivery: Delivery | None = None) -> int:
+def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None = None) -> int:
     """Write every output of a run (results.json first: it is the record), archive it, mail it, and
     choose the exit code. The files are written before anything is sent: a mail failure loses nothing."""
     from auditor.outputs import archive, history, html_report, junit, results_json
@@ -368,39 +368,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from auditor.registry import load_registry
     from auditor.shard import merge_runs
 
-    registered = load_registry(args.sites).accounts if args.sites else []
-    order = [a.id for a in registered] or None
+    registered = load_registry(args.sites).accounts if args.sites else None
     delivery = _delivery(args)
     delivery.hars = [d / "pages.har" for d in args.dirs if (d / "pages.har").is_file()]
     policy = load_policy(args.policy)
     args.out.mkdir(parents=True, exist_ok=True)
-    run = merge_runs(args.dirs, args.out, order)
-    _add_missing(run, registered, policy)
-    return _finish(run, args.out, policy, delivery)
-
-
-MISSING_SHARD = "no shard's results include this account (a shard job failed or its results were not passed to merge)"
-
-
-def _add_missing(run: AuditRun, registered: list[Account], policy: Policy) -> None:
-    """Every registered account appears in the merged run: one that no shard reported is unreachable,
-    with the reason, never silently left out (a CI shard job may have died)."""
-    from auditor.collect.collector import failed_snapshot
-    from auditor.runner import judge
-
-    have = {a.id for a in run.accounts}
-    missing = [a for a in registered if a.id not in have]
-    if not missing:
-        return
-    print(f"auditor: {len(missing)} registered account(s) missing from the shards: "
-          f"{', '.join(a.id for a in missing)}", file=sys.stderr)
-    results = {a.id: a for a in run.accounts}
-    for a in missing:
-        results[a.id] = judge(a, failed_snapshot(a, MISSING_SHARD, wall="unfinished"), policy)
-    rank = {a.id: i for i, a in enumerate(registered)}
-    run.accounts = sorted(results.values(), key=lambda r: rank.get(r.id, len(rank)))
-    run.counts = {st: sum(1 for r in run.accounts if r.status == st) for st in STATUS_ORDER}
-    run.counts["total"] = len(run.accounts)
+    return _finish(merge_runs(args.dirs, args.out, registered, policy), args.out, policy, delivery)
 
 
 def cmd_send(args: argparse.Namespace) -> int:

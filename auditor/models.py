@@ -6,6 +6,7 @@ without a browser, and results.json is just ``AuditRun.model_dump_json()``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,6 +111,13 @@ class Snapshot(_Model):
     screenshot: str | None = None  # file name relative to the output directory
     load: LoadInfo = Field(default_factory=LoadInfo)
     collected_at: str = ""
+
+    @classmethod
+    def failed(cls, account: Account, reason: str, wall: Wall = "error_page") -> Snapshot:
+        """The snapshot of an account whose collection crashed, was stopped or never ran."""
+        return cls(account_id=account.id, platform=account.platform, requested_url=account.url,
+                   load=LoadInfo(outcome="failed", wall=wall, reason=reason),
+                   collected_at=datetime.now(UTC).isoformat(timespec="seconds"))
 
     def profile_texts(self) -> list[TextBlock]:
         return [t for t in self.texts if t.region in PROFILE_REGIONS]

@@ -20,11 +20,11 @@ import checks
 from auditor import __version__, attestations
 from auditor.collect import har
 from auditor.collect.browser import BrowserSession
-from auditor.collect.collector import CollectOptions, collect, failed_snapshot
+from auditor.collect.collector import CollectOptions, collect
 from auditor.fsutil import write_atomic
 from auditor.models import Account, AccountResult, AuditRun, LoadSummary, Snapshot
 from auditor.policy import Policy
-from auditor.status import STATUS_ORDER, account_status
+from auditor.status import account_status, count_statuses
 
 SCHEMA_VERSION = "1.0"
 
@@ -73,11 +73,9 @@ def now() -> str:
 
 def build_run(results: list[AccountResult], policy: Policy, registry: str, started: str,
               elapsed_s: float) -> AuditRun:
-    counts = {s: sum(1 for r in results if r.status == s) for s in STATUS_ORDER}
-    counts["total"] = len(results)
     return AuditRun(schema_version=SCHEMA_VERSION, tool_version=__version__, started_at=started,
                     finished_at=now(), duration_s=round(elapsed_s, 2), registry=registry, policy_id=policy.id,
-                    policy_name=policy.name, counts=counts, accounts=results)
+                    policy_name=policy.name, counts=count_statuses(results), accounts=results)
 
 
 UNFINISHED = "the run was interrupted before this account was audited"
@@ -90,13 +88,13 @@ async def _collect_with_restart(session: BrowserSession, account: Account, copts
         try:
             return await asyncio.wait_for(collect(session, account, copts), timeout=budget)
         except TimeoutError:
-            return failed_snapshot(account, f"the account took longer than {budget:g} s and was stopped")
+            return Snapshot.failed(account, f"the account took longer than {budget:g} s and was stopped")
         except Exception as exc:  # noqa: BLE001 - one account's crash must not end the run
             if not session.alive and attempt == 1:
                 await session.ensure_alive()
                 continue
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            return failed_snapshot(account, f"collection crashed: {type(exc).__name__}: {first}")
+            return Snapshot.failed(account, f"collection crashed: {type(exc).__name__}: {first}")
     raise AssertionError("unreachable")
 
 
@@ -131,7 +129,7 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
         har.merge([record_dir / f"{a.id}.har" for a in accounts], options.record_har)
     for a in accounts:
         if a.id not in results:
-            results[a.id] = judge(a, failed_snapshot(a, UNFINISHED, wall="unfinished"), policy)
+            results[a.id] = judge(a, Snapshot.failed(a, UNFINISHED, wall="unfinished"), policy)
     return [results[a.id] for a in accounts], interrupted
 
 

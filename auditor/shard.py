@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from auditor.errors import InputError
-from auditor.models import Account, AuditRun
+from auditor.models import Account, AccountResult, AuditRun, Snapshot
 from auditor.outputs import results_json
-from auditor.status import STATUS_ORDER
+from auditor.policy import Policy
+from auditor.status import count_statuses
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
@@ -36,9 +38,25 @@ def select_shard(accounts: list[Account], k: int, n: int) -> list[Account]:
     return [a for a in accounts if shard_of(a.id, n) == k]
 
 
-def merge_runs(dirs: list[Path], out: Path, order: list[str] | None = None) -> AuditRun:
+MISSING_SHARD = "no shard's results include this account (a shard job failed or its results were not passed to merge)"
+
+
+def _missing(registered: list[Account], seen: dict[str, Path], policy: Policy) -> list[AccountResult]:
+    """Registered accounts no shard reported: unreachable with the reason, never silently left out
+    (a CI shard job may have died)."""
+    from auditor.runner import judge
+
+    missing = [a for a in registered if a.id not in seen]
+    if missing:
+        print(f"auditor: {len(missing)} registered account(s) missing from the shards: "
+              f"{', '.join(a.id for a in missing)}", file=sys.stderr)
+    return [judge(a, Snapshot.failed(a, MISSING_SHARD, wall="unfinished"), policy) for a in missing]
+
+
+def merge_runs(dirs: list[Path], out: Path, registered: list[Account] | None, policy: Policy) -> AuditRun:
     """One AuditRun from shard output directories, as if from one run; screenshots and snapshots
-    are copied into ``out``. ``order`` (account ids, e.g. from the registry) sorts the accounts."""
+    are copied into ``out``. With the registry, the accounts are in its order and every registered
+    account is there."""
     runs: list[tuple[Path, AuditRun]] = []
     for d in dirs:
         path = d / "results.json"
@@ -66,16 +84,15 @@ def merge_runs(dirs: list[Path], out: Path, order: list[str] | None = None) -> A
             for sub in ("screenshots", "snapshots"):
                 if (d / sub).is_dir():
                     shutil.copytree(d / sub, out / sub, dirs_exist_ok=True)
-    if order:
-        rank = {account_id: i for i, account_id in enumerate(order)}
+    if registered:
+        accounts += _missing(registered, seen, policy)
+        rank = {a.id: i for i, a in enumerate(registered)}
         accounts.sort(key=lambda a: rank.get(a.id, len(rank)))
-    counts = {s: sum(1 for a in accounts if a.status == s) for s in STATUS_ORDER}
-    counts["total"] = len(accounts)
     return first.model_copy(update={
         "started_at": min(r.started_at for _, r in runs),
         "finished_at": max(r.finished_at for _, r in runs),
         "duration_s": max(r.duration_s for _, r in runs),
         "interrupted": any(r.interrupted for _, r in runs),
-        "counts": counts,
+        "counts": count_statuses(accounts),
         "accounts": accounts,
     })

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from auditor.models import AccountStatus, ItemResult, Snapshot
+from collections.abc import Iterable
+
+from auditor.models import AccountResult, AccountStatus, ItemResult, Snapshot
 
 STATUS_ORDER: tuple[AccountStatus, ...] = ("non_compliant", "unreachable", "needs_review", "compliant")
+
+
+def count_statuses(accounts: Iterable[AccountResult]) -> dict[str, int]:
+    """AuditRun.counts: accounts per status, worst first, and the total."""
+    statuses = [a.status for a in accounts]
+    return {**{s: statuses.count(s) for s in STATUS_ORDER}, "total": len(statuses)}
 
 
 def account_status(snapshot: Snapshot, items: dict[str, ItemResult]) -> AccountStatus:

@@ -312,10 +312,3 @@ async def _screenshot(page: Page, account: Account, options: CollectOptions) -> 
     except (PlaywrightTimeout, PlaywrightError):
         return None
     return rel
-
-
-def failed_snapshot(account: Account, reason: str, wall: str = "error_page") -> Snapshot:
-    """The snapshot of an account whose collection crashed or never ran."""
-    return Snapshot(account_id=account.id, platform=account.platform, requested_url=account.url,
-                    load=LoadInfo(outcome="failed", wall=wall, reason=reason),  # type: ignore[arg-type]
-                    collected_at=datetime.now(UTC).isoformat(timespec="seconds"))
