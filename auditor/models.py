@@ -29,6 +29,16 @@ ItemStatus = Literal["pass", "fail", "review", "error"]
 AccountStatus = Literal["compliant", "non_compliant", "needs_review", "unreachable"]
 Wall = Literal["login", "consent", "error_page", "suspended", "not_found", "blocked", "unfinished"]
 
+# The parts of an account's own profile that an item can live in. A platform module says which it
+# positively found (Coverage); a check may answer `fail` only when the parts its item lives in were seen.
+ProfilePart = Literal["bio", "about", "website", "contact", "pinned", "header"]
+# How a part was found: a DOM marker of the platform, embedded JSON, a public API answer, JSON-LD,
+# the page's meta description (only where the platform puts the bio there verbatim), or a CSS
+# selector the registry entry declared for a site without a module.
+SeenHow = Literal["dom", "embedded_json", "api", "jsonld", "meta", "declared"]
+# Whose page this presents itself as (decided once per account from the profile, by the checks).
+IdentityKind = Literal["own", "other_agency", "not_official", "unclear"]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -98,6 +108,45 @@ class LoadInfo(_Model):
     elapsed_ms: int = 0
 
 
+class PartSeen(_Model):
+    """One profile part a platform module positively found. ``empty``: the module established that
+    the part exists on this platform and is empty here (an empty ``biography`` field, a profile
+    header without a website), which is as good as seeing it for a `fail`."""
+
+    part: ProfilePart
+    how: SeenHow
+    source: str = ""  # selector, JSON path or API
+    url: str = ""
+    empty: bool = False
+    truncated: bool = False  # only a cut version was readable ("..."): good for a pass, not for a fail
+
+
+class Coverage(_Model):
+    """Which of the account's own profile parts the platform module found, and how.
+
+    ``expected`` lists the parts a profile on this platform has (the module's ``profile_parts``);
+    a part in ``expected`` but not in ``seen`` could not be read. ``note`` says in words what could
+    not be seen ("only the page's meta description was readable").
+    """
+
+    seen: list[PartSeen] = Field(default_factory=list)
+    expected: list[ProfilePart] = Field(default_factory=list)
+    note: str = ""
+
+    def saw(self, part: str) -> bool:
+        """The part was read in full (found or established empty), not only a cut version of it."""
+        return any(p.part == part and not p.truncated for p in self.seen)
+
+    @property
+    def profile_found(self) -> bool:
+        """Any part of the profile itself was found."""
+        return bool(self.seen)
+
+    def unseen(self, parts: tuple[str, ...] | list[str]) -> list[str]:
+        """Of ``parts``, those this platform's profile has and that were not read in full."""
+        return [p for p in parts if p in self.expected and not self.saw(p)]
+
+
 class Snapshot(_Model):
     account_id: str
     platform: str
@@ -110,6 +159,7 @@ class Snapshot(_Model):
     jsonld: list[dict] = Field(default_factory=list)
     screenshot: str | None = None  # file name relative to the output directory
     load: LoadInfo = Field(default_factory=LoadInfo)
+    coverage: Coverage = Field(default_factory=Coverage)
     collected_at: str = ""
 
     @classmethod
@@ -153,6 +203,16 @@ class LoadSummary(_Model):
     elapsed_ms: int = 0
 
 
+class Identity(_Model):
+    """Whose page the profile presents itself as: the policy's agency (``own``), another agency
+    the policy names (``other_agency``), not an official account at all (``not_official``: fan
+    page, "views are my own"), or ``unclear``. Agency-specific items pass only on ``own``."""
+
+    kind: IdentityKind
+    reason: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
 class AccountResult(_Model):
     id: str
     name: str
@@ -165,6 +225,8 @@ class AccountResult(_Model):
     load: LoadSummary
     screenshot: str | None = None
     attestations: list[Attestation] = Field(default_factory=list)  # as in the registry for this run
+    identity: Identity | None = None  # whose page this is (None in runs made before it was recorded)
+    coverage: Coverage | None = None  # which profile parts were seen (None in runs made before it was recorded)
 
 
 class ItemChange(_Model):
