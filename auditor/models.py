@@ -11,14 +11,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ITEM_IDS: tuple[str, ...] = (
-    "official_statement",
-    "maintained_by",
-    "not_monitored_disclaimer",
-    "emergency_contact",
-    "website_link",
-    "general_contact",
-)
+
+def __getattr__(name: str) -> object:
+    """``ITEM_IDS``: the built-in policy's item ids (the items are the policy's, not a tuple in code)."""
+    if name == "ITEM_IDS":
+        from auditor.policy import load_policy
+
+        return load_policy().item_ids
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 Region = Literal["bio", "about", "pinned", "header", "profile_field", "meta", "feed", "other"]
 # Regions that belong to the account's own set-up. "feed" never counts; "other" (text the platform

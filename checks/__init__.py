@@ -1,44 +1,81 @@
-"""The six II.C.3 checks, one module each, in the General Order's order.
+"""The generic check kinds. A policy's items name a kind and give it inputs and words.
 
-Each module has ``META`` (what it enforces, accepts, never accepts, how to fix) and a pure
-``run(snapshot, policy) -> ItemResult``. Nothing here imports a browser.
+Each kind module declares ``KIND`` (its input and word models, validated by the policy loader)
+and a pure ``run(item, snapshot, policy) -> ItemResult``. Nothing here imports a browser.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from types import ModuleType
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 
-from auditor.models import ITEM_IDS, ItemResult, Snapshot
-from auditor.policy import Policy
+from auditor.models import ItemResult, Snapshot
+from auditor.policy import ItemMeta, Policy
 from checks import (
-    emergency_contact,
-    general_contact,
-    maintained_by,
-    not_monitored_disclaimer,
-    official_statement,
+    agency_statement,
+    contact_information,
+    disclaimer,
+    document_link,
+    emergency_instruction,
+    not_visible,
     website_link,
 )
-from checks._support import Meta
+from checks._kind import Kind
 
-MODULES: dict[str, ModuleType] = {
-    m.META.id: m
-    for m in (official_statement, maintained_by, not_monitored_disclaimer, emergency_contact,
-              website_link, general_contact)
+KINDS: dict[str, Kind] = {
+    m.KIND.name: m.KIND
+    for m in (agency_statement, disclaimer, emergency_instruction, website_link, contact_information,
+              document_link, not_visible)
 }
-assert tuple(MODULES) == ITEM_IDS, "check modules must match the item ids, in order"
 
-META: dict[str, Meta] = {item: m.META for item, m in MODULES.items()}
-RUNNERS: dict[str, Callable[[Snapshot, Policy], ItemResult]] = {item: m.run for item, m in MODULES.items()}
+
+def run_item(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
+    """One item, by the kind its policy declares."""
+    return policy.kinds[item].run(item, snapshot, policy)
 
 
 def run_all(snapshot: Snapshot, policy: Policy) -> dict[str, ItemResult]:
-    """All six results. A check that raises gives that item ``error``; the others still run."""
+    """Every item of the policy, in its order. A check that raises gives that item ``error``; the others still run."""
     out: dict[str, ItemResult] = {}
-    for item, run in RUNNERS.items():
+    for item in policy.item_ids:
         try:
-            out[item] = run(snapshot, policy)
+            out[item] = run_item(item, snapshot, policy)
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
             out[item] = ItemResult(item=item, status="error",
                                    reason=f"The check itself failed: {type(exc).__name__}: {exc}")
     return out
+
+
+class _Builtin(Mapping[str, object]):
+    """item id -> value for the built-in policy's items (for tests and callers that predate policies)."""
+
+    def __init__(self, make: Callable[[Policy, str], object]) -> None:
+        self._make = make
+
+    @staticmethod
+    def _policy() -> Policy:
+        from auditor.policy import load_policy
+
+        global _DEFAULT
+        if _DEFAULT is None:
+            _DEFAULT = load_policy()
+        return _DEFAULT
+
+    def __getitem__(self, item: str) -> object:
+        policy = self._policy()
+        if item not in policy.spec.items:
+            raise KeyError(item)
+        return self._make(policy, item)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._policy().item_ids)
+
+    def __len__(self) -> int:
+        return len(self._policy().item_ids)
+
+
+_DEFAULT: Policy | None = None
+# RUNNERS[item](snapshot, policy) and META[item]: the built-in policy's items.
+RUNNERS: Mapping[str, Callable[[Snapshot, Policy], ItemResult]] = _Builtin(  # type: ignore[assignment]
+    lambda _p, item: partial(run_item, item))
+META: Mapping[str, ItemMeta] = _Builtin(lambda p, item: p.meta(item))  # type: ignore[assignment]

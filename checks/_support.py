@@ -1,7 +1,7 @@
 """What every check shares: its META record, the load gate, phrase scanning and the verdict.
 
 Checks are pure functions (Snapshot, Policy) -> ItemResult. This module holds the few rules that
-are the same for all six, so each check module reads as the II.C.3 item it enforces:
+are the same for every kind, so each kind module reads as the requirement it enforces:
 
 - a page that could not be loaded gives ``error``; a page behind a wall gives ``review`` (never
   ``fail``: the item may be there, hidden; never ``pass``: we could not read the whole profile);
@@ -29,21 +29,6 @@ WALL_WORDS = {
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s-+\s|\b(?:but|instead|rather|so|however|otherwise)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What a check is, for the report, ``auditor explain`` and the docs. Nothing repeats it."""
-
-    id: str
-    clause: str
-    requirement: str  # the General Order's own words
-    title: str
-    failure_title: str
-    accepts: str
-    never_accepts: str
-    remediation: str
-    example: str  # a sentence that satisfies the item, used by the suggested fix
 
 
 @dataclass
@@ -162,12 +147,13 @@ def classify_agency(hit: Hit, policy: Policy, ctx: AgencyContext) -> tuple[str, 
         return "own", ""
     if kind == "clash":
         return "clash", f"'{name}' is another agency, not {policy.name}"
-    if ctx.clashes:  # "MPD" on a profile that names the Minneapolis Police Department means them
+    if ctx.clashes:  # an ambiguous short name on a profile that names a clashing agency means them
         return "clash", (f"'{name}' here refers to '{ctx.clashes[0].match}', another agency "
                          f"(the profile names it)")
     if ctx.resolves_ambiguous:
         return "own", ""
-    return "ambiguous", f"'{name}' could be another agency; the profile never says it is in DC"
+    where = f"it is {policy.spec.agency.place}" if policy.spec.agency.place else "where it is"
+    return "ambiguous", f"'{name}' could be another agency; the profile never says {where}"
 
 
 def gate(item: str, snapshot: Snapshot) -> ItemResult | None:
@@ -226,7 +212,7 @@ def review_other(other_hits: Sequence[Hit], what: str) -> list[tuple[Evidence, s
 
 @dataclass(frozen=True)
 class StatementWords:
-    """How a statement-about-the-agency check (items a and b) words its findings."""
+    """How a statement-about-the-agency check (official, maintained by) words its findings."""
 
     what: str  # "An official-account statement"
     unclear: str  # "the statement's agency is unclear"
@@ -236,7 +222,7 @@ class StatementWords:
 
 
 def agency_statement(item: str, snapshot: Snapshot, policy: Policy, words: StatementWords) -> ItemResult:
-    """Items a and b: a phrase naming the agency, in the profile, not negated, not hedged, and
+    """A phrase naming the agency, in the profile, not negated, not hedged, and
     naming this agency rather than one whose name overlaps it."""
     if (early := gate(item, snapshot)) is not None:
         return early

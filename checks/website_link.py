@@ -1,14 +1,14 @@
-"""II.C.3.e: "A link to the MPD website."
+"""Kind ``website_link``: a link to the agency's website.
 
 Accepts: a link in the account's own profile (website field, bio, about section, pinned post)
 whose real target (after the platform's redirect wrapper is unwrapped: l.facebook.com/l.php,
 l.instagram.com, youtube.com/redirect, t.co, linkedin.com/redir) is on a policy website domain
-(mpdc.dc.gov or a subdomain of it).
+(``website.domains``, or a subdomain of one).
 
-Never accepts: a lookalike host (mpdc.dc.gov.example.com, mpdc-dc.gov), the DC portal (dc.gov),
-a link-in-bio page (linktr.ee and the like), link text that says mpdc.dc.gov over an href to
-somewhere else, or a link only in a feed post. The address written as plain text, not linked,
-is a review.
+Never accepts: a lookalike host (agency.example.gov.evil.example), a host the policy lists in
+``website.not_website`` (a city portal, link-in-bio pages), link text that names the site over
+an href to somewhere else, or a link only in a feed post. The address written as plain text,
+not linked, is a review.
 """
 
 from __future__ import annotations
@@ -19,28 +19,24 @@ from urllib.parse import urlsplit
 from auditor.models import Evidence, ItemResult, Snapshot
 from auditor.policy import Policy
 from auditor.textnorm import normalise
-from checks._support import Meta, gate, scan, verdict
+from checks._kind import Inputs, Kind, Words
+from checks._support import gate, scan, verdict
 
-META = Meta(
-    id="website_link",
-    clause="II.C.3.e",
-    requirement="A link to the MPD website",
-    title="Links to the MPD website",
-    failure_title="No link to the MPD website",
-    accepts="A link to mpdc.dc.gov in the website field, bio or about section; platform redirect "
-            "wrappers are followed to the real target.",
-    never_accepts="dc.gov (the city portal), linktr.ee or other link-in-bio pages, lookalike domains, "
-                  "link text that says mpdc.dc.gov but points elsewhere, a link only in a post.",
-    remediation="Put https://mpdc.dc.gov in the profile's website field (or the about section's links).",
-    example="https://mpdc.dc.gov",
-)
+
+class WebsiteInputs(Inputs):
+    """No inputs: the website is the policy's ``website.domains`` (and ``not_website``)."""
+
+
+class WebsiteWords(Words):
+    found: str  # "Links to the agency website"; the hosts linked are added
+    missing: str
 
 
 def _host(url: str) -> str:
     """The host of a web link ("" for mailto:, tel:, javascript: and unparsable URLs).
 
-    A scheme-less target ("mpdc.dc.gov/page") is read as https; userinfo tricks
-    ("https://mpdc.dc.gov@evil.example/") give the real host, evil.example."""
+    A scheme-less target ("agency.example.gov/page") is read as https; userinfo tricks
+    ("https://agency.example.gov@evil.example/") give the real host, evil.example."""
     url = url.strip()
     if url and "//" not in url.split("?")[0] and ":" not in url.split("/")[0]:
         url = "https://" + url
@@ -53,10 +49,11 @@ def _host(url: str) -> str:
         return ""
 
 
-def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
-    if (early := gate(META.id, snapshot)) is not None:
+def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
+    if (early := gate(item, snapshot)) is not None:
         return early
     domains = policy.spec.website.domains
+    words = policy.item(item).words
     passes: list[Evidence] = []
     reviews: list[tuple[Evidence, str]] = []
     notes: list[str] = []
@@ -93,9 +90,13 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
         for hit in scan(snapshot.profile_texts(), [site_re]):
             reviews.append((hit.evidence(), f"the profile names {hit.matched} as text but it is not a link"))
     return verdict(
-        META.id, snapshot, passes=passes, reviews=reviews,
-        found=f"Links to the agency website ({', '.join(dict.fromkeys(_host(e.match) for e in passes))})"
-        if passes else "Links to the agency website",
-        missing="No link to the MPD website was found in the profile",
+        item, snapshot, passes=passes, reviews=reviews,
+        found=f"{words.found} ({', '.join(dict.fromkeys(_host(e.match) for e in passes))})"
+        if passes else words.found,
+        missing=words.missing,
         notes=list(dict.fromkeys(notes)),
     )
+
+
+KIND = Kind("website_link", "a profile link whose real target is on the agency's website",
+            WebsiteInputs, WebsiteWords, run, link=True)

@@ -1,12 +1,13 @@
-"""II.C.3.f: "General contact information."
+"""Kind ``contact_information``: general contact information for the agency.
 
 Accepts, in the account's own profile: a non-emergency phone number (any valid number for the
 policy's region, found with phonenumbers; the policy's own numbers are named), a short
-non-emergency line from the policy (311, the 50411 text tip line) with a call/text instruction,
-an e-mail address, a street address, or a contact page on a policy domain.
+non-emergency line from the policy's ``phones.short`` with one of the item's ``cues`` near it,
+an e-mail address, a postal address (the item's ``phrases``), or a contact page on a policy
+``website.contact_domains`` domain.
 
-Never accepts: the emergency number alone (that is item d), a "DM us" without an address, or
-contact details that only appear in a feed post.
+Never accepts: the emergency number alone (that is an emergency instruction), a "DM us" without
+an address, or contact details that only appear in a feed post.
 """
 
 from __future__ import annotations
@@ -19,20 +20,20 @@ import phonenumbers
 from auditor.models import Evidence, ItemResult, Snapshot
 from auditor.policy import Policy
 from auditor.textnorm import normalise
-from checks._support import Hit, Meta, feed_note, gate, review_other, verdict
+from checks._kind import Inputs, Kind, Patterns, Words, patterns
+from checks._support import Hit, feed_note, gate, review_other, verdict
 
-META = Meta(
-    id="general_contact",
-    clause="II.C.3.f",
-    requirement="General contact information",
-    title="Gives general contact information",
-    failure_title="No general contact information",
-    accepts="A non-emergency phone number ((202) 727-9099, 311), an e-mail address, a postal address "
-            "(441 4th Street NW) or a link to a contact page on mpdc.dc.gov.",
-    never_accepts="911 alone (that is the emergency item), 'send us a DM', contact details only in a post.",
-    remediation="Add to the bio or contact fields: \"Non-emergency: 311 or (202) 727-9099.\"",
-    example="Non-emergency: 311 or (202) 727-9099.",
-)
+
+class ContactInputs(Inputs):
+    phrases: Patterns = patterns("postal addresses", required=False)
+    cues: Patterns = patterns("words that make a bare short number (311) an instruction", required=False)
+
+
+class ContactWords(Words):
+    what: str  # "Contact information"
+    found: str  # "Gives general contact information"; the kinds found are added
+    missing: str
+
 
 _EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _CONTACT_TOKEN = re.compile(r"\S*contact\S*", re.I)  # only words that could be a contact-page address
@@ -49,13 +50,13 @@ def _phone_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
     return out
 
 
-def _short_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
+def _short_hits(text: str, policy: Policy, item: str) -> list[tuple[int, int, str]]:
     out = []
     for entry in policy.spec.phones.short:
         digits = r"[-. ]?".join(re.sub(r"\D", "", entry.number))  # 311 or 3-1-1
         for m in re.finditer(rf"(?<![\d-]){digits}(?![\d-])", text):
             lo = max(0, m.start() - 60)
-            if any(cue.search(text[lo:m.end() + 40]) for cue in policy.item(META.id).cues):
+            if any(cue.search(text[lo:m.end() + 40]) for cue in policy.item(item).cues):
                 out.append((m.start(), m.end(), entry.label))
     return out
 
@@ -85,16 +86,16 @@ def _contact_url(url: str, policy: Policy) -> bool:
     return on_domain and "contact" in parts.path.lower()
 
 
-def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
-    if (early := gate(META.id, snapshot)) is not None:
+def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
+    if (early := gate(item, snapshot)) is not None:
         return early
     found: list[tuple[str, Evidence]] = []
     feed_hits, other_hits = [], []
     for block in snapshot.texts:
         text = normalise(block.text)
-        spans = _phone_hits(text, policy) + _short_hits(text, policy)
+        spans = _phone_hits(text, policy) + _short_hits(text, policy, item)
         spans += [(m.start(), m.end(), "e-mail address") for m in _EMAIL.finditer(text)]
-        spans += [(m.start(), m.end(), "postal address") for p in policy.item(META.id).phrases
+        spans += [(m.start(), m.end(), "postal address") for p in policy.item(item).phrases
                   for m in p.finditer(text)]
         spans += [(m.start(), m.end(), "contact page") for m in _CONTACT_TOKEN.finditer(text)
                   if _contact_url(m.group(0), policy)]
@@ -115,11 +116,15 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
             found.append((kind, Evidence(quote=link.text or link.href, match=link.target, region=link.region,
                                          url=link.url, source=link.source)))
     kinds = list(dict.fromkeys(label for label, _ in found))
+    words = policy.item(item).words
     return verdict(
-        META.id, snapshot, passes=[e for _, e in found],
-        reviews=review_other(other_hits, "Contact information") if not found else [],
-        found="Gives general contact information (" + ", ".join(kinds) + ")",
-        missing="No general contact information (non-emergency phone, e-mail, address or contact page) "
-                "was found in the profile",
-        notes=feed_note(feed_hits, "Contact information"),
+        item, snapshot, passes=[e for _, e in found],
+        reviews=review_other(other_hits, words.what) if not found else [],
+        found=f"{words.found} (" + ", ".join(kinds) + ")",
+        missing=words.missing,
+        notes=feed_note(feed_hits, words.what),
     )
+
+
+KIND = Kind("contact_information", "general contact information (phone, e-mail, postal address, contact page)",
+            ContactInputs, ContactWords, run)
