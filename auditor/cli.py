@@ -39,9 +39,16 @@ EPILOG = ("exit codes: 0 no account at or above --fail-on; 1 the audit found acc
           "could not be sent; 130 interrupted (what was done is written)")
 
 
+def _policy_help() -> str:
+    from auditor.policy import DEFAULT_POLICY, builtin_policies
+
+    return (f"a built-in policy ({', '.join(builtin_policies())}) or a policy YAML file "
+            f"(default: {DEFAULT_POLICY.stem})")
+
+
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sites", type=Path, default=DEFAULT_SITES, help="registry file (default: sites.yaml)")
-    p.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
+    p.add_argument("--policy", type=Path, default=None, help=_policy_help())
 
 
 def _add_delivery(p: argparse.ArgumentParser) -> None:
@@ -61,9 +68,18 @@ def _add_delivery(p: argparse.ArgumentParser) -> None:
                         "A mail failure exits 4; the report is written first")
 
 
+def _description() -> str:
+    """What the tool does, in the built-in default policy's words."""
+    from auditor.policy import load_policy
+
+    try:
+        return load_policy().describe()
+    except AuditorError:
+        return "Audit official social media accounts against a declared policy."
+
+
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="auditor", description="Audit MPD official social media accounts "
-                                 "against GO-SPT-302.03 II.C.3.", epilog=EPILOG)
+    ap = argparse.ArgumentParser(prog="auditor", description=_description(), epilog=EPILOG)
     ap.add_argument("--version", action="version", version=f"auditor {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
 
@@ -103,19 +119,21 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("explain", help="what an item requires, accepts and how to fix it")
     e.add_argument("item", nargs="?", help="item id (default: all)")
+    e.add_argument("--policy", type=Path, default=None, help=_policy_help())
 
     r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)")
     r.add_argument("dir", type=Path, help="output directory of an earlier audit")
-    r.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
+    r.add_argument("--policy", type=Path, default=None, help=_policy_help())
     r.add_argument("--fail-on", choices=FAIL_ON, default="needs_review", help="as for audit")
 
-    sub.add_parser("schema", help="print the JSON Schema of results.json")
+    sc = sub.add_parser("schema", help="print the JSON Schema of results.json (or, with --policy, of a policy file)")
+    sc.add_argument("--policy", action="store_true", help="the policy file's schema instead")
 
     m = sub.add_parser("merge", help="merge shard result directories into one results.json, report and junit.xml")
     m.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="output directories of --shard runs")
     m.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: audit-report)")
     m.add_argument("--sites", type=Path, default=None, help="registry, to list the accounts in its order")
-    m.add_argument("--policy", type=Path, default=None, help="policy YAML used by the shards")
+    m.add_argument("--policy", type=Path, default=None, help="the policy the shards used: " + _policy_help())
     _add_delivery(m)
 
     se = sub.add_parser("send", help="mail a finished run's report (plain-text summary + HTML)", epilog=EPILOG)
@@ -207,6 +225,11 @@ def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None 
     d = delivery or Delivery()
     if d.previous is not None:
         run.changes = history.compare(d.previous, run, d.previous_source)
+    from auditor import remediation
+
+    if run.policy is None:
+        run.policy = policy.info()
+    remediation.attach_fixes(run, out, policy)  # results.json carries the fixes; the report reads them
     results_json.write(run, out)
     junit.write(run, out)
     report = html_report.write(run, out, policy=policy)
@@ -247,12 +270,13 @@ def _mail(run: AuditRun, out: Path, to: list[str], smtp: SmtpSettings) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from auditor.policy import load_policy
+    from auditor.policy import check_accounts, load_policy
     from auditor.registry import load_registry
     from auditor.runner import AuditOptions, audit
 
-    registry = load_registry(args.sites)
     policy = load_policy(args.policy)
+    registry = load_registry(args.sites, policy.item_ids)
+    check_accounts(policy, registry.accounts, args.sites)
     accounts = _select(registry.accounts, args.only, args.sites, getattr(args, "element", None),
                        getattr(args, "platform", None))
     delivery = _delivery(args)
@@ -310,11 +334,12 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from auditor.policy import load_policy
+    from auditor.policy import check_accounts, load_policy
     from auditor.registry import load_registry
 
-    registry = load_registry(args.sites)
     policy = load_policy(args.policy)
+    registry = load_registry(args.sites, policy.item_ids)
+    check_accounts(policy, registry.accounts, args.sites)
     by_platform: dict[str, int] = {}
     for a in registry.accounts:
         by_platform[a.platform] = by_platform.get(a.platform, 0) + 1
@@ -325,15 +350,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    import checks
+    from auditor.policy import load_policy
 
-    if args.item and args.item not in checks.META:
-        raise InputError(f"unknown item '{args.item}'; items: {', '.join(checks.META)}")
-    for item, m in checks.META.items():
+    policy = load_policy(args.policy)
+    if args.item and args.item not in policy.spec.items:
+        raise InputError(f"unknown item '{args.item}'; items of policy {policy.id}: {', '.join(policy.item_ids)}")
+    doc = policy.spec.document
+    source = doc.title if doc else policy.name
+    for item, m in policy.metas.items():
         if args.item and item != args.item:
             continue
-        print(f"{m.id} ({m.clause}): {m.title}\n  The Order: \"{m.requirement}.\"\n  Accepted: {m.accepts}\n"
-              f"  Never accepted: {m.never_accepts}\n  To fix: {m.remediation}\n")
+        print(f"{m.id} ({m.clause}): {m.title}\n  {source}: \"{m.requirement.rstrip('.')}.\"\n"
+              f"  Accepted: {m.accepts}\n  Never accepted: {m.never_accepts}\n  To fix: {m.remediation}\n"
+              f"  Checked by: {m.kind} ({policy.kinds[item].doc})\n")
     return EXIT_OK
 
 
@@ -354,7 +383,7 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     results = []
     for prev in previous.accounts:  # the run's own account records: the registry may have changed since
         account = Account(id=prev.id, name=prev.name, url=prev.url, platform=prev.platform, element=prev.element,
-                          owner=prev.owner, attestations=prev.attestations)
+                          owner=prev.owner, attestations=prev.attestations, language=prev.language)
         path = args.dir / "snapshots" / f"{prev.id}.json"
         if not path.is_file():
             raise InputError(f"{path}: snapshot missing; cannot re-check account '{prev.id}'")
@@ -368,10 +397,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from auditor.registry import load_registry
     from auditor.shard import merge_runs
 
-    registered = load_registry(args.sites).accounts if args.sites else None
+    policy = load_policy(args.policy)
+    registered = load_registry(args.sites, policy.item_ids).accounts if args.sites else None
     delivery = _delivery(args)
     delivery.hars = [d / "pages.har" for d in args.dirs if (d / "pages.har").is_file()]
-    policy = load_policy(args.policy)
     args.out.mkdir(parents=True, exist_ok=True)
     return _finish(merge_runs(args.dirs, args.out, registered, policy), args.out, policy, delivery)
 
@@ -413,9 +442,14 @@ def cmd_verify_archive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_schema(_: argparse.Namespace) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     from auditor.outputs.results_json import schema
 
+    if getattr(args, "policy", False):
+        from auditor.policy import SCHEMA_PATH
+
+        print(SCHEMA_PATH.read_text(encoding="utf-8"), end="")
+        return EXIT_OK
     print(json.dumps(schema(), indent=2))
     return EXIT_OK
 

@@ -67,6 +67,7 @@ class Account(_Model):
     name: str
     url: str
     platform: str
+    language: str | None = None  # the profile's language (one the policy reads); else detected from its text
     element: str | None = None
     owner: str | None = None
     notes: str | None = None
@@ -214,6 +215,32 @@ class Identity(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class FixPlacement(_Model):
+    """One piece of suggested text: where it goes, what it says, which items it fixes."""
+
+    field: str  # the platform field's key (bio, about, pinned, website)
+    label: str  # what staff look for in the platform's settings
+    region: str
+    text: str
+    items: list[str]
+    length: int
+    room: int | None = None  # characters available in the field (None: no limit)
+    limit: int | None = None
+    new_post: bool = False
+    is_link: bool = False
+
+
+class Fix(_Model):
+    """The computed paste-text for an account's missing or unclear items, checked by the auditor itself."""
+
+    language: str  # the language of the text (the registry's, or the profile's as detected)
+    items: list[str]  # the items it is for
+    context: list[str] = Field(default_factory=list)  # items added only so the others read unambiguously
+    placements: list[FixPlacement] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    verified: bool = False  # the text alone, placed as shown, passes the checks for ``items``
+
+
 class AccountResult(_Model):
     id: str
     name: str
@@ -228,6 +255,8 @@ class AccountResult(_Model):
     attestations: list[Attestation] = Field(default_factory=list)  # as in the registry for this run
     identity: Identity | None = None  # whose page this is (None in runs made before it was recorded)
     coverage: Coverage | None = None  # which profile parts were seen (None in runs made before it was recorded)
+    language: str | None = None  # the registry's language for the account, if it gives one
+    fix: Fix | None = None  # suggested paste-text (None: nothing to paste, or a run made before it was recorded)
 
 
 class ItemChange(_Model):
@@ -253,6 +282,37 @@ class Changes(_Model):
     accounts_removed: list[str] = Field(default_factory=list)
 
 
+class ItemInfo(_Model):
+    """An item as the run's policy declared it: every output is rendered from these."""
+
+    id: str
+    clause: str
+    mark: str  # short label in the matrix ("a")
+    short: str  # column heading
+    title: str
+    failure_title: str
+    requirement: str
+    accepts: str
+    never_accepts: str
+    remediation: str
+    kind: str
+    remediations: dict[str, str] = Field(default_factory=dict)  # language -> remediation, where the policy has more
+
+
+class PolicyInfo(_Model):
+    """What people read about the run's policy: the agency, the document and the items."""
+
+    id: str
+    name: str
+    short_name: str
+    document: str = ""  # "General Order SPT-302.03"
+    section: str = ""
+    preamble: str = ""
+    languages: list[str] = Field(default_factory=list)
+    element_order: list[str] = Field(default_factory=list)  # elements the report lists first
+    items: list[ItemInfo]
+
+
 class AuditRun(_Model):
     schema_version: str
     tool: str = "auditor"
@@ -267,3 +327,4 @@ class AuditRun(_Model):
     counts: dict[str, int]
     accounts: list[AccountResult]
     changes: Changes | None = None  # since the previous run (--previous, or the archive's latest)
+    policy: PolicyInfo | None = None  # the items and words of the run's policy (None in runs made before)

@@ -118,7 +118,7 @@ class PolicySpec(_Strict):
     name: str
     short_name: str = ""  # "MPD": the e-mail subject's prefix
     description: str = ""
-    extends: list[str] = Field(default_factory=list)
+    extends: str | list[str] = Field(default_factory=list)
     document: DocumentSpec | None = None
     phone_region: str = "US"
     language: str = Field(default="en", pattern=_LANG)  # the default language of remediation text
@@ -154,7 +154,7 @@ class BaseSpec(_Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     description: str = ""
-    extends: list[str] = Field(default_factory=list)
+    extends: str | list[str] = Field(default_factory=list)
     languages: dict[str, LanguageSpec] = Field(default_factory=dict)
     negations: list[str] = Field(default_factory=list)
     hedges: list[str] = Field(default_factory=list)
@@ -361,6 +361,20 @@ class Policy:
             if host == d or host.endswith("." + d):
                 return why
         return None
+
+    def info(self) -> Any:
+        """The policy as results.json records it (``PolicyInfo``): every output is rendered from it."""
+        from auditor.models import ItemInfo, PolicyInfo
+
+        doc = self.spec.document
+        items = [ItemInfo(id=m.id, clause=m.clause, mark=m.mark, short=m.short, title=m.title,
+                          failure_title=m.failure_title, requirement=m.requirement, accepts=m.accepts,
+                          never_accepts=m.never_accepts, remediation=m.remediation, kind=m.kind,
+                          remediations={lang: self.meta(m.id, lang).remediation for lang in self.languages})
+                 for m in self.metas.values()]
+        return PolicyInfo(id=self.id, name=self.name, short_name=self.short_name, document=doc.title if doc else "",
+                          section=doc.section if doc else "", preamble=doc.preamble if doc else "",
+                          languages=list(self.languages), element_order=self.spec.report.element_order, items=items)
 
     def describe(self) -> str:
         """One line for the CLI: which agency and document this policy audits against."""
@@ -592,6 +606,10 @@ def _read(path: Path, chain: tuple[Path, ...] = ()) -> LineDict:
         if base_path.resolve() in {p.resolve() for p in (*chain, path)}:
             raise InputError(f"{path}:{raw.line_of('extends')}: policy field 'extends': '{name}' extends itself "
                              "(a loop)")
+        if not base_path.is_file():
+            raise InputError(f"{path}:{raw.line_of('extends')}: policy field 'extends': '{name}' is neither a "
+                             f"built-in base ({', '.join(p.stem for p in sorted(POLICY_DIR.glob('*.yaml')))}) "
+                             f"nor a file ({base_path}: policy file not found)")
         base = _read(base_path, (*chain, path))
         if "items" not in base:  # a shared base: check it on its own, so its mistakes name its file
             try:
@@ -679,3 +697,20 @@ def json_schema() -> dict:
                                               "words": {"$ref": f"#/$defs/{name}.words"}}}})
     item["allOf"] = rules
     return json.loads(json.dumps(s))
+
+
+def run_policy(run: Any) -> Any:
+    """The ``PolicyInfo`` an AuditRun was made with (a run made before runs recorded it: the
+    built-in policy of the same id, else the default's items)."""
+    if getattr(run, "policy", None) is not None:
+        return run.policy
+    for path in builtin_policies().values():
+        policy = load_policy(path)
+        if policy.id == run.policy_id:
+            return policy.info()
+    return load_policy().info()
+
+
+def run_items(run: Any) -> dict[str, Any]:
+    """item id -> ``ItemInfo`` of the run's policy, in its order."""
+    return {i.id: i for i in run_policy(run).items}

@@ -24,16 +24,17 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from auditor.collect.platforms import PLATFORM_NAMES, platform_for_host
 from auditor.errors import InputError
-from auditor.models import ITEM_IDS, Account, Attestation
+from auditor.models import Account, Attestation
 from auditor.yamlsrc import LINE_KEY, LineDict, LineList, YAMLSyntaxError, kind, load_yaml
 
-ACCOUNT_KEYS = {"id", "name", "url", "platform", "element", "owner", "notes", "attestations"}
+ACCOUNT_KEYS = {"id", "name", "url", "platform", "element", "owner", "notes", "attestations", "language"}
 ATTESTATION_KEYS = {"item", "by", "date", "note", "expires"}
 TOP_KEYS = {"accounts", "registry", "description"}
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # used with fullmatch
@@ -91,8 +92,8 @@ def _label(entry: LineDict, index: int) -> str:
     return f"accounts[{index}]"
 
 
-def _problems_for(entry: object, index: int, line: int, path: Path,
-                  seen: dict[str, tuple[str, int]]) -> tuple[list[str], Account | None]:
+def _problems_for(entry: object, index: int, line: int, path: Path, seen: dict[str, tuple[str, int]],
+                  items: Sequence[str] = ()) -> tuple[list[str], Account | None]:
     if not isinstance(entry, dict):
         return [f"{path}:{line}: account accounts[{index}]: must be a mapping with id, name and url, "
                 f"not {kind(entry)}"], None
@@ -107,7 +108,7 @@ def _problems_for(entry: object, index: int, line: int, path: Path,
     for key in sorted(set(entry) - ACCOUNT_KEYS - {LINE_KEY}, key=str):
         problems.append(f"{at(key)}: unknown key {str(key)!r} (allowed: {', '.join(sorted(ACCOUNT_KEYS))})")
     usable: dict[str, str] = {}  # the fields that are strings: each is checked further
-    for key in ("id", "name", "url", "platform", "element", "owner", "notes"):  # attestations: below
+    for key in ("id", "name", "url", "platform", "element", "owner", "notes", "language"):  # attestations: below
         value = entry.get(key)
         if key in ("id", "name", "url") and (value is None or (isinstance(value, str) and not value.strip())):
             problems.append(f"{at(key)}: missing '{key}'")
@@ -131,7 +132,8 @@ def _problems_for(entry: object, index: int, line: int, path: Path,
     platform = usable.get("platform")
     if platform is not None and platform not in PLATFORM_NAMES:
         problems.append(f"{at('platform')}: unknown platform {platform!r} (known: {', '.join(PLATFORM_NAMES)})")
-    att_problems, attestations = _attestations(entry.get("attestations"), entry.line_of("attestations"), where, path)
+    att_problems, attestations = _attestations(entry.get("attestations"), entry.line_of("attestations"), where, path,
+                                               items)
     problems += att_problems
     if problems:
         return problems, None
@@ -140,6 +142,7 @@ def _problems_for(entry: object, index: int, line: int, path: Path,
         id=entry["id"], name=entry["name"].strip(), url=entry["url"],
         platform=platform or platform_for_host(parts.hostname or "", parts.path),
         element=entry.get("element"), owner=entry.get("owner"), notes=entry.get("notes"), line=entry.line,
+        language=entry.get("language"),
         attestations=attestations,
     )
     return [], account
@@ -157,7 +160,8 @@ def _iso_date(value: object) -> str | None:
     return None
 
 
-def _attestations(raw: object, line: int, who: str, path: Path) -> tuple[list[str], list[Attestation]]:
+def _attestations(raw: object, line: int, who: str, path: Path,
+                  items: Sequence[str]) -> tuple[list[str], list[Attestation]]:
     """The account's ``attestations:`` list: each names a known item, who, when; dates are real dates."""
     if raw is None:
         return [], []
@@ -180,9 +184,9 @@ def _attestations(raw: object, line: int, who: str, path: Path) -> tuple[list[st
             errs.append(f"{where(str(key))}: unknown key {str(key)!r} (allowed: {', '.join(sorted(ATTESTATION_KEYS))})")
         item, by, note = entry.get("item"), entry.get("by"), entry.get("note")
         if item is None or (isinstance(item, str) and not item.strip()):
-            errs.append(f"{where('item')}: missing 'item' (one of: {', '.join(ITEM_IDS)})")
-        elif item not in ITEM_IDS:
-            errs.append(f"{where('item')}: unknown item '{item}' (known: {', '.join(ITEM_IDS)})")
+            errs.append(f"{where('item')}: missing 'item' (one of: {', '.join(items)})")
+        elif item not in items:
+            errs.append(f"{where('item')}: unknown item '{item}' (known: {', '.join(items)})")
         if not isinstance(by, str) or not by.strip():
             errs.append(f"{where('by')}: missing 'by': who verified the item")
         if note is not None and not isinstance(note, str):
@@ -220,8 +224,13 @@ def _near_account(path: Path, line: int | None) -> str:
     return ""
 
 
-def load_registry(path: Path) -> Registry:
+def load_registry(path: Path, items: Sequence[str] | None = None) -> Registry:
+    """The registry; attestations must name one of ``items`` (default: the built-in policy's)."""
     path = Path(path)
+    if items is None:
+        from auditor.policy import load_policy
+
+        items = load_policy().item_ids
     try:
         raw = load_yaml(path, "registry", duplicates_ok=True)
     except YAMLSyntaxError as exc:
@@ -257,7 +266,7 @@ def load_registry(path: Path) -> Registry:
     seen: dict[str, tuple[str, int]] = {}
     accounts: list[Account] = []
     for i, entry in enumerate(entries):
-        errs, account = _problems_for(entry, i, entries.line_of(i), path, seen)
+        errs, account = _problems_for(entry, i, entries.line_of(i), path, seen, items)
         problems += errs
         if account:
             accounts.append(account)

@@ -1,76 +1,32 @@
-"""Suggested fixes: a ready-to-paste text that satisfies an account's missing II.C.3 items.
+"""Suggested fixes: a ready-to-paste text that satisfies an account's missing items.
 
-The words come from each check's ``META.example`` (nothing is repeated here); this module only
-knows where text goes on each platform and how much fits. A suggestion is checked before it is
-offered: the suggested texts alone, placed in the regions the auditor reads, are run through the
-same checks (pure, milliseconds) and every item it claims to fix must pass. When an example
-needs another sentence to be unambiguous (e.g. "MPD" needs the profile to say it is in DC), the
-smallest such addition from the other items' examples is included and marked as context.
+The words come from each item's ``example`` in the policy, in the profile's language (the
+registry's ``language``, else the one the profile is written in, by the policy's stopwords);
+where text goes on each platform and how much fits is the platform module's ``profile_fields``.
+A suggestion is checked before it is offered: the suggested texts alone, placed in the regions the
+auditor reads, are run through the same checks (pure, milliseconds) and every item it claims to
+fix must pass. When an example needs another sentence to be unambiguous (a short agency name that
+needs the profile to say where it is), the smallest such addition from the other items' examples
+is included and marked as context. Items the auditor cannot see get no text: a person attests them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import checks
-from auditor.models import ITEM_IDS, Link, Region, Snapshot, TextBlock
+from auditor.collect.platforms import PLATFORMS
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields
+from auditor.models import AccountResult, AuditRun, Fix, FixPlacement, Link, Snapshot, TextBlock
 from auditor.policy import Policy
 
-LINK_ITEM = "website_link"  # the one item that is a link, not a sentence
 
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One place on a platform's profile where text or a link can go."""
-
-    key: str
-    label: str  # what staff look for in the platform's settings
-    region: Region  # where the auditor reads it from
-    limit: int | None = None  # characters; None: no limit that matters here
-    new_post: bool = False  # a post to publish and pin, not a profile field
-
-
-@dataclass(frozen=True)
-class PlatformFields:
-    label: str
-    text: tuple[FieldSpec, ...]  # in order of preference; later ones take what does not fit
-    website: FieldSpec | None  # None: the URL goes into the text
-
-
-def _pinned(limit: int | None, what: str = "post") -> FieldSpec:
-    return FieldSpec("pinned", f"a new {what}, pinned to the top of the profile", "pinned", limit, new_post=True)
-
-
-# Field limits as published by each platform (characters).
-PLATFORMS: dict[str, PlatformFields] = {
-    "x": PlatformFields("X", (FieldSpec("bio", "Bio (Edit profile)", "bio", 160), _pinned(280)),
-                        FieldSpec("website", "Website field (Edit profile)", "profile_field", 100)),
-    "instagram": PlatformFields("Instagram", (FieldSpec("bio", "Bio (Edit profile)", "bio", 150), _pinned(2200)),
-                                FieldSpec("website", "Links field (Edit profile > Links)", "profile_field")),
-    "tiktok": PlatformFields("TikTok", (FieldSpec("bio", "Bio (Edit profile)", "bio", 80),
-                                        _pinned(2200, "video caption")),
-                             FieldSpec("website", "Website field (Edit profile)", "profile_field")),
-    "threads": PlatformFields("Threads", (FieldSpec("bio", "Bio (Edit profile)", "bio", 150), _pinned(500)),
-                              FieldSpec("website", "Links field (Edit profile > Links)", "profile_field")),
-    "bluesky": PlatformFields("Bluesky", (FieldSpec("bio", "Description (Edit profile)", "bio", 256),
-                                          _pinned(300)), None),
-    "mastodon": PlatformFields("Mastodon", (FieldSpec("bio", "Bio (Edit profile)", "bio", 500), _pinned(500)),
-                               FieldSpec("website", "an Extra field labelled Website (Edit profile)",
-                                         "profile_field", 255)),
-    "youtube": PlatformFields("YouTube", (FieldSpec("about", "Channel description (Customisation > Basic info)",
-                                                    "about", 1000),),
-                              FieldSpec("website", "Links (Customisation > Basic info > Links)", "about")),
-    "facebook": PlatformFields("Facebook", (FieldSpec("about", "Intro / About section (Edit Page info)", "about"),),
-                               FieldSpec("website", "Website field (About > Contact and basic info)", "about")),
-    "linkedin": PlatformFields("LinkedIn", (FieldSpec("about", "About / Overview (Edit page > Page info)",
-                                                      "about", 2000),),
-                               FieldSpec("website", "Website field (Edit page > Page info)", "profile_field")),
-    "nextdoor": PlatformFields("Nextdoor", (FieldSpec("about", "About section of the agency page", "about"),),
-                               FieldSpec("website", "Website field of the agency page", "profile_field")),
-    "generic": PlatformFields("Web page", (FieldSpec("about", "the page's about / description text", "about"),),
-                              None),
-}
+def fields_for(platform: str) -> ProfileFields:
+    """Where text goes on ``platform`` (the generic page's fields for a platform without a module)."""
+    p = PLATFORMS.get(platform) or PLATFORMS["generic"]
+    return p.profile_fields or PLATFORMS["generic"].profile_fields  # type: ignore[return-value]
 
 
 @dataclass
@@ -93,14 +49,11 @@ class Suggestion:
     placements: list[Placement]
     notes: list[str] = field(default_factory=list)
     verified: dict[str, str] = field(default_factory=dict)  # item -> status on the suggestion alone
+    language: str = ""
 
     @property
     def ok(self) -> bool:
         return all(self.verified.get(i) == "pass" for i in self.fixes)
-
-
-def fields_for(platform: str) -> PlatformFields:
-    return PLATFORMS.get(platform, PLATFORMS["generic"])
 
 
 def current_lengths(snapshot: Snapshot | None, platform: str) -> dict[str, int]:
@@ -118,23 +71,30 @@ def current_lengths(snapshot: Snapshot | None, platform: str) -> dict[str, int]:
     return out
 
 
-def snapshot_of(suggestion: Suggestion, account_id: str = "suggestion") -> Snapshot:
+def _is_link(policy: Policy, item: str) -> bool:
+    return policy.kinds[item].link
+
+
+def snapshot_of(suggestion: Suggestion, policy: Policy, account_id: str = "suggestion") -> Snapshot:
     """A Snapshot holding only the suggested texts, in the regions the auditor reads them from."""
     texts: list[TextBlock] = []
     links: list[Link] = []
-    url = checks.META[LINK_ITEM].example
     for p in suggestion.placements:
         if p.field.key == "website":
-            links.append(Link(region=p.field.region, href=p.text, target=p.text, text=p.text, source=p.field.label))
+            links.append(Link(region=p.field.region, href=p.text, target=p.text, text=p.text,  # type: ignore[arg-type]
+                              source=p.field.label))
             continue
-        texts.append(TextBlock(region=p.field.region, text=p.text, source=p.field.label))
-        if LINK_ITEM in p.items:  # a URL typed into a bio becomes a link on these platforms
-            links.append(Link(region=p.field.region, href=url, target=url, text=url, source=p.field.label))
+        texts.append(TextBlock(region=p.field.region, text=p.text, source=p.field.label))  # type: ignore[arg-type]
+        for item in p.items:  # a URL typed into a bio becomes a link on these platforms
+            if _is_link(policy, item):
+                url = policy.meta(item, suggestion.language).example
+                links.append(Link(region=p.field.region, href=url, target=url, text=url,  # type: ignore[arg-type]
+                                  source=p.field.label))
     return Snapshot(account_id=account_id, platform=suggestion.platform, requested_url="", texts=texts, links=links)
 
 
-def _place(platform: str, text_items: Sequence[str], link_item: bool,
-           current: Mapping[str, int]) -> tuple[list[Placement], list[str]]:
+def _place(platform: str, text_items: Sequence[str], link_items: Sequence[str], current: Mapping[str, int],
+           policy: Policy, language: str) -> tuple[list[Placement], list[str]]:
     spec = fields_for(platform)
     notes: list[str] = []
     rooms: list[int | None] = []
@@ -144,9 +104,9 @@ def _place(platform: str, text_items: Sequence[str], link_item: bool,
             rooms.append(None)
         else:
             rooms.append(f.limit - used - (1 if used else 0))  # one space between the old text and the new
-    pieces = [(i, checks.META[i].example) for i in text_items]
-    if link_item and spec.website is None:
-        pieces.append((LINK_ITEM, checks.META[LINK_ITEM].example))
+    in_field = link_items[:1] if spec.website is not None else []
+    pieces = [(i, policy.meta(i, language).example) for i in text_items]
+    pieces += [(i, policy.meta(i, language).example) for i in link_items if i not in in_field]
     buckets: list[list[tuple[str, str]]] = [[] for _ in spec.text]
     for item, text in pieces:
         for n, room in enumerate(rooms):
@@ -169,37 +129,81 @@ def _place(platform: str, text_items: Sequence[str], link_item: bool,
             used = current.get(f.key, 0)
             room = None if f.limit is None else f.limit - used - (1 if used else 0)
             placements.append(Placement(f, " ".join(t for _, t in bucket), tuple(i for i, _ in bucket), room))
-    if link_item and spec.website is not None:
-        url = checks.META[LINK_ITEM].example
-        placements.append(Placement(spec.website, url, (LINK_ITEM,), spec.website.limit))
+    if in_field and spec.website is not None:
+        url = policy.meta(in_field[0], language).example
+        placements.append(Placement(spec.website, url, (in_field[0],), spec.website.limit))
     return placements, notes
 
 
 def _verify(s: Suggestion, policy: Policy) -> dict[str, str]:
-    results = checks.run_all(snapshot_of(s), policy)
+    results = checks.run_all(snapshot_of(s, policy), policy)
     return {item: r.status for item, r in results.items()}
 
 
-def suggest(platform: str, items: Iterable[str], policy: Policy,
-            current: Mapping[str, int] | None = None) -> Suggestion | None:
+def suggest(platform: str, items: Iterable[str], policy: Policy, current: Mapping[str, int] | None = None,
+            language: str | None = None) -> Suggestion | None:
     """The text that would satisfy ``items`` on ``platform``, placed to fit the field limits.
 
     ``current`` gives the characters already used in each text field (see ``current_lengths``);
     the addition goes where it fits, the rest into the platform's next field (a pinned post).
+    Items the auditor cannot see (kind ``not_visible``) get no text.
     """
-    wanted = tuple(i for i in ITEM_IDS if i in set(items))
+    language = language or policy.spec.language
+    asked = set(items)
+    order = policy.item_ids
+    wanted = tuple(i for i in order if i in asked and policy.kinds[i].visible)
     if not wanted:
         return None
     current = dict(current or {})
-    text_items = [i for i in wanted if i != LINK_ITEM]
+    text_items = [i for i in wanted if not _is_link(policy, i)]
+    link_items = [i for i in wanted if _is_link(policy, i)]
     best: Suggestion | None = None
-    # The items alone first; then with one other item's example as context, in General Order order.
-    for extra in (None, *[i for i in ITEM_IDS if i not in wanted and i != LINK_ITEM]):
-        chosen = [i for i in ITEM_IDS if i in text_items or i == extra]
-        placements, notes = _place(platform, chosen, LINK_ITEM in wanted, current)
-        s = Suggestion(platform, wanted, (extra,) if extra else (), placements, notes)
+    # The items alone first; then with one other item's example as context, in the policy's order.
+    extras = [i for i in order if i not in wanted and not _is_link(policy, i) and policy.kinds[i].visible]
+    for extra in (None, *extras):
+        chosen = [i for i in order if i in text_items or i == extra]
+        placements, notes = _place(platform, chosen, link_items, current, policy, language)
+        s = Suggestion(platform, wanted, (extra,) if extra else (), placements, notes, language=language)
         s.verified = _verify(s, policy)
         if s.ok:
             return s
         best = best or s
     return best  # not verified: the report says so rather than hiding the suggestion
+
+
+def language_of(account_language: str | None, snapshot: Snapshot | None, policy: Policy) -> str:
+    """The registry's language for the account, else the one its own profile is written in."""
+    if account_language and account_language in policy.languages:
+        return account_language
+    if snapshot is None:
+        return policy.spec.language
+    return policy.detect_language(t.text for t in snapshot.profile_texts())
+
+
+def fix_for(a: AccountResult, snapshot: Snapshot | None, policy: Policy, language: str | None = None) -> Fix | None:
+    """The paste-text for an account's failed items, and for unclear wording on a page read in full."""
+    wanted = [i for i, r in a.items.items()
+              if r.status == "fail" or (r.status == "review" and a.load.outcome == "ok")]
+    if not wanted:
+        return None
+    lang = language_of(language, snapshot, policy)
+    s = suggest(a.platform, wanted, policy, current_lengths(snapshot, a.platform), lang)
+    if s is None:
+        return None
+    return Fix(language=s.language, items=list(s.fixes), context=list(s.context), notes=s.notes, verified=s.ok,
+               placements=[FixPlacement(field=p.field.key, label=p.field.label, region=p.field.region, text=p.text,
+                                        items=list(p.items), length=p.length, room=p.room, limit=p.field.limit,
+                                        new_post=p.field.new_post, is_link=p.field.key == "website")
+                           for p in s.placements])
+
+
+def attach_fixes(run: AuditRun, out_dir: Path, policy: Policy) -> None:
+    """Fill every account's ``fix`` from its saved snapshot (``out_dir``/snapshots), so results.json
+    carries the fixes and the report is rendered from it alone."""
+    for a in run.accounts:
+        path = out_dir / "snapshots" / f"{a.id}.json"
+        try:
+            snapshot = Snapshot.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            snapshot = None
+        a.fix = fix_for(a, snapshot, policy, a.language)

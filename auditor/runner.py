@@ -55,7 +55,7 @@ Progress = Callable[[AccountResult], None]
 
 
 def judge(account: Account, snapshot: Snapshot, policy: Policy) -> AccountResult:
-    """Pure: the six checks (then the account's manual attestations) and the account status."""
+    """Pure: the policy's checks (then the account's manual attestations) and the account status."""
     items = attestations.apply(account, checks.run_all(snapshot, policy))
     return AccountResult(
         id=account.id, name=account.name, url=account.url, platform=account.platform,
@@ -64,6 +64,7 @@ def judge(account: Account, snapshot: Snapshot, policy: Policy) -> AccountResult
                          http_status=snapshot.load.http_status, final_url=snapshot.final_url,
                          elapsed_ms=snapshot.load.elapsed_ms),
         screenshot=snapshot.screenshot, attestations=account.attestations,
+        language=account.language,
     )
 
 
@@ -75,7 +76,7 @@ def build_run(results: list[AccountResult], policy: Policy, registry: str, start
               elapsed_s: float) -> AuditRun:
     return AuditRun(schema_version=SCHEMA_VERSION, tool_version=__version__, started_at=started,
                     finished_at=now(), duration_s=round(elapsed_s, 2), registry=registry, policy_id=policy.id,
-                    policy_name=policy.name, counts=count_statuses(results), accounts=results)
+                    policy_name=policy.name, counts=count_statuses(results), accounts=results, policy=policy.info())
 
 
 UNFINISHED = "the run was interrupted before this account was audited"

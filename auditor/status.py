@@ -1,4 +1,4 @@
-"""From six item results to one account status."""
+"""From the item results of the policy to one account status."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def count_statuses(accounts: Iterable[AccountResult]) -> dict[str, int]:
 
 
 def account_status(snapshot: Snapshot, items: dict[str, ItemResult]) -> AccountStatus:
-    """compliant: six passes. non_compliant: any fail. unreachable: the page could not be read.
+    """compliant: every item passes. non_compliant: any fail. unreachable: the page could not be read.
     needs_review: everything else (a wall, a negation, an ambiguous name, a check error)."""
     statuses = [r.status for r in items.values()]
     if snapshot.load.outcome == "failed" or (statuses and all(s == "error" for s in statuses)):

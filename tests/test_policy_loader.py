@@ -36,13 +36,59 @@ phones:
       label: non-emergency line (101)
 items:
   official_statement:
-    phrases: ["\\\\bofficial\\\\b[^.]{0,40}\\\\b(?:of|for)\\\\s+(?:the\\\\s+)?{AGENCY}"]
+    clause: "1"
+    requirement: Say it is official
+    title: Says it is official
+    failure_title: Does not say it is official
+    accepts: "'Official account of Northshire Constabulary'"
+    never_accepts: "'unofficial'"
+    remediation: 'Add "Official account of Northshire Constabulary."'
+    example: Official account of Northshire Constabulary.
+    kind: agency_statement
+    inputs:
+      phrases: ["\\\\bofficial\\\\b[^.]{0,40}\\\\b(?:of|for)\\\\s+(?:the\\\\s+)?{AGENCY}"]
+    words: {what: An official statement, unclear: unclear, contradicts: an official account, found: Official,
+            missing: No official statement}
   maintained_by:
-    phrases: ["\\\\b(?:run|managed)\\\\s+by\\\\s+(?:the\\\\s+)?{AGENCY}"]
+    clause: "2"
+    requirement: Say who runs it
+    title: Says who runs it
+    failure_title: Does not say who runs it
+    accepts: "'run by Northshire Police'"
+    never_accepts: "'not run by'"
+    remediation: 'Add "Run by Northshire Police."'
+    example: Run by Northshire Police.
+    kind: agency_statement
+    inputs:
+      phrases: ["\\\\b(?:run|managed)\\\\s+by\\\\s+(?:the\\\\s+)?{AGENCY}"]
+    words: {what: A run-by statement, unclear: unclear, contradicts: a police-run page, found: Run by,
+            missing: No run-by statement}
   not_monitored_disclaimer:
-    phrases: ["\\\\bnot\\\\s+monitored\\\\s+24/7"]
+    clause: "3"
+    requirement: Say it is not monitored
+    title: Says it is not monitored
+    failure_title: No not-monitored notice
+    accepts: "'not monitored 24/7'"
+    never_accepts: "'monitored 24/7'"
+    remediation: 'Add "Not monitored 24/7."'
+    example: Not monitored 24/7.
+    kind: disclaimer
+    inputs:
+      phrases: ["\\\\bnot\\\\s+monitored\\\\s+24/7"]
+    words: {what: A notice, contradicts: the notice, close: notice, found: Notice, missing: No notice}
   emergency_contact:
-    phrases: ["\\\\b(?:call|dial)\\\\s+{EMERGENCY}"]
+    clause: "4"
+    requirement: Say how to reach us in an emergency
+    title: Says how to reach us
+    failure_title: No emergency line
+    accepts: "'dial 999'"
+    never_accepts: "'do not dial 999'"
+    remediation: 'Add "In an emergency dial 999."'
+    example: In an emergency dial 999.
+    kind: emergency_instruction
+    inputs:
+      phrases: ["\\\\b(?:call|dial)\\\\s+{EMERGENCY}"]
+    words: {what: An emergency instruction, negated: the instruction, found: Emergency line, missing: No line}
 """
 
 SITES = "accounts:\n  - id: ns-x\n    name: Northshire on X\n    url: https://x.com/northshire\n"
@@ -138,11 +184,62 @@ def test_unknown_field_and_wrong_type_all_at_once(tmp_path: Path) -> None:
     assert len(msg.splitlines()) == 2
 
 
-def test_unknown_item_id(tmp_path: Path) -> None:
-    path = write(tmp_path, NORTHSHIRE + "  has_avatar:\n    phrases: [x]\n")
+def test_unknown_kind(tmp_path: Path) -> None:
+    path = write(tmp_path, NORTHSHIRE.replace("    kind: disclaimer\n", "    kind: avatar_check\n"))
     msg = refused(path)
-    assert "policy field 'items'" in msg and "unknown item id(s) ['has_avatar']" in msg
-    assert msg.startswith(f"{path}:{line_of(path, 'items:')}:")
+    assert msg == (f"{path}:{line_of(path, 'kind: avatar_check')}: policy field 'items.not_monitored_disclaimer.kind': "
+                   "unknown kind 'avatar_check' (kinds: agency_statement, disclaimer, emergency_instruction, "
+                   "website_link, contact_information, document_link, not_visible)")
+
+
+def test_an_input_the_kind_does_not_read_and_a_missing_one(tmp_path: Path) -> None:
+    text = NORTHSHIRE.replace('      phrases: ["\\\\bnot\\\\s+monitored\\\\s+24/7"]\n',
+                              "      wording: [x]\n")
+    path = write(tmp_path, text)
+    msg = refused(path)
+    assert f"{path}:{line_of(path, 'wording: [x]')}: policy field 'items.not_monitored_disclaimer.inputs.wording': " \
+           "the check kind does not read this field" in msg
+    assert "policy field 'items.not_monitored_disclaimer.inputs.phrases': Field required" in msg
+
+
+def test_a_missing_word_names_its_item(tmp_path: Path) -> None:
+    path = write(tmp_path, NORTHSHIRE.replace(", found: Emergency line, missing: No line}", ", found: Emergency line}"))
+    msg = refused(path)
+    assert msg == f"{path}:{line_of(path, 'found: Emergency line')}: policy field " \
+                  "'items.emergency_contact.words.missing': Field required"
+
+
+def test_a_language_the_policy_does_not_read(tmp_path: Path) -> None:
+    path = write(tmp_path, NORTHSHIRE.replace("    example: Run by Northshire Police.\n",
+                                              "    example: {en: Run by Northshire Police., fr: Géré par.}\n"))
+    msg = refused(path)
+    assert "policy field 'items.maintained_by.example.fr': 'fr' is not one of the policy's languages (en)" in msg
+
+
+def test_extends_a_base_and_a_missing_base(tmp_path: Path) -> None:
+    p = load_policy(write(tmp_path, "extends: base-en\n" + NORTHSHIRE))
+    assert p.languages == ("en",) and any(r.pattern == "\\bnever\\b" for r in p.negation_re)
+    said = snapshot("Official account of Northshire Constabulary. Views are my own.")
+    assert RUNNERS["official_statement"](said, p).status == "review"  # the base's hedge applies
+    path = write(tmp_path, "extends: [base-en, nowhere.yaml]\n" + NORTHSHIRE, "bad.yaml")
+    with pytest.raises(InputError, match="nowhere.yaml: policy file not found"):  # named on the extends line
+        load_policy(path)
+    loop = write(tmp_path, "extends: loop.yaml\n" + NORTHSHIRE, "loop.yaml")
+    with pytest.raises(InputError, match="extends itself"):
+        load_policy(loop)
+
+
+def test_a_bad_base_names_the_base_file(tmp_path: Path) -> None:
+    base = write(tmp_path, "id: my-base\nlanguages:\n  en:\n    negations: [x]\n    colour: blue\n", "base.yaml")
+    path = write(tmp_path, "extends: base.yaml\n" + NORTHSHIRE)
+    assert refused_by(path, base) == f"{base}:5: policy field 'languages.en.colour': Extra inputs are not permitted"
+
+
+def refused_by(path: Path, culprit: Path) -> str:
+    with pytest.raises(InputError) as exc:
+        load_policy(path)
+    assert str(exc.value).startswith(str(culprit)), str(exc.value)
+    return str(exc.value)
 
 
 @pytest.mark.parametrize("pattern", ["(unclosed", "[z-a]", "a{99999999999}", "(?P<agency>x) {AGENCY}", "*x"])
@@ -150,14 +247,14 @@ def test_invalid_regex(tmp_path: Path, pattern: str) -> None:
     path = mpd_with(tmp_path, '      - "\\\\bunmonitored\\\\b"', "      - " + yaml.safe_dump(pattern).splitlines()[0])
     msg = refused(path)
     line = line_of(path, yaml.safe_dump(pattern).splitlines()[0])
-    assert msg.startswith(f"{path}:{line}: policy field 'items.not_monitored_disclaimer.phrases[4]': "), msg
+    assert msg.startswith(f"{path}:{line}: policy field 'items.not_monitored_disclaimer.inputs.phrases.en[4]': "), msg
     assert "invalid regular expression" in msg and "\n" not in msg
 
 
 def test_pattern_that_matches_everything(tmp_path: Path) -> None:
-    path = mpd_with(tmp_path, '  - "\\\\bnever\\\\b"', '  - "(?:never)?"')
+    path = write(tmp_path, DEFAULT_POLICY.read_text(encoding="utf-8") + "negations: [x, '(?:never)?']\n")
     msg = refused(path)
-    assert f"{path}:{line_of(path, '(?:never)?')}: policy field 'negations[2]': the pattern matches empty text" in msg
+    assert f"{path}:{line_of(path, '(?:never)?')}: policy field 'negations[1]': the pattern matches empty text" in msg
 
 
 def test_all_bad_patterns_reported_at_once(tmp_path: Path) -> None:

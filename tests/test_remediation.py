@@ -8,6 +8,7 @@ import pytest
 
 import checks
 from auditor import remediation
+from auditor.collect.platforms import PLATFORMS
 from auditor.models import ITEM_IDS, Link, Snapshot, TextBlock
 from auditor.policy import Policy, load_policy
 
@@ -35,14 +36,14 @@ def pasted(s: remediation.Suggestion) -> Snapshot:
 
 
 def test_published_bio_limits() -> None:
-    limits = {name: remediation.PLATFORMS[name].text[0].limit for name in ("x", "instagram", "tiktok", "threads",
+    limits = {name: remediation.fields_for(name).text[0].limit for name in ("x", "instagram", "tiktok", "threads",
                                                                              "bluesky")}
     assert limits == {"x": 160, "instagram": 150, "tiktok": 80, "threads": 150, "bluesky": 256}
     for name in ("youtube", "facebook", "linkedin"):
-        assert remediation.PLATFORMS[name].text[0].region == "about"
+        assert remediation.fields_for(name).text[0].region == "about"
 
 
-@pytest.mark.parametrize("platform", sorted(remediation.PLATFORMS))
+@pytest.mark.parametrize("platform", sorted(PLATFORMS))
 def test_every_missing_set_is_fixed_by_the_suggested_text(platform: str, policy: Policy) -> None:
     for missing in SUBSETS:
         s = remediation.suggest(platform, missing, policy)

@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
+from typing import Any
 
 from auditor.errors import DeliveryError, InputError
 from auditor.models import AuditRun
 from auditor.outputs import history
+from auditor.policy import run_items
 from auditor.registry import is_loopback
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -74,7 +76,7 @@ class SmtpSettings:
         password = env.get("SMTP_PASSWORD") or None
         sender = env.get("SMTP_FROM", "").strip() or (user if user and "@" in user else "")
         if not _addresses(sender):
-            raise InputError("SMTP_FROM must be the sender's e-mail address (e.g. audit@mpdc.dc.gov)")
+            raise InputError("SMTP_FROM must be the sender's e-mail address (e.g. audit@agency.example.gov)")
         if password and not user:
             raise InputError("SMTP_PASSWORD is set but SMTP_USER is not")
         if password and not (use_ssl or starttls) and not is_loopback(host):
@@ -110,8 +112,10 @@ def parse_recipients(spec: str) -> list[str]:
 
 
 def agency_short(run: AuditRun) -> str:
-    """'mpd-dc' -> 'MPD': the subject's prefix."""
-    return run.policy_id.split("-")[0].upper() or "Agency"
+    """The policy's short name for its agency: the subject's prefix."""
+    from auditor.policy import run_policy
+
+    return run_policy(run).short_name or run.policy_name or "Agency"
 
 
 def subject(run: AuditRun) -> str:
@@ -127,6 +131,12 @@ def subject(run: AuditRun) -> str:
     return head + body + (" (run interrupted)" if run.interrupted else "")
 
 
+def _item_name(items: Mapping[str, Any], item: str) -> str:
+    """The item's short name in the run's policy (the id in words when it is not there)."""
+    info = items.get(item)
+    return info.short.lower() if info else item.replace("_", " ")
+
+
 def plain_summary(run: AuditRun, report_name: str = "report.html") -> str:
     c = run.counts
     lines = [subject(run), "",
@@ -134,10 +144,11 @@ def plain_summary(run: AuditRun, report_name: str = "report.html") -> str:
              f"non-compliant, {c.get('needs_review', 0)} need review, {c.get('unreachable', 0)} unreachable.",
              f"Policy: {run.policy_name} ({run.policy_id}). Registry: {run.registry or 'not recorded'}.", ""]
     todo = [a for a in run.accounts if a.status != "compliant"]
+    items = run_items(run)
     if todo:
         lines.append("Accounts that need action:")
         for a in todo[:MAX_LISTED]:
-            bad = [f"{k.replace('_', ' ')} ({r.status})" for k, r in a.items.items() if r.status != "pass"]
+            bad = [f"{_item_name(items, k)} ({r.status})" for k, r in a.items.items() if r.status != "pass"]
             lines.append(f"  - {a.name} ({a.id}, {a.platform}): {a.status.replace('_', ' ')}: {', '.join(bad)}")
         if len(todo) > MAX_LISTED:
             lines.append(f"  ... and {len(todo) - MAX_LISTED} more (see the report)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.errors import InputError
-from auditor.models import ITEM_IDS, AuditRun, Changes, ItemChange
+from auditor.models import AuditRun, Changes, ItemChange
 from auditor.outputs import results_json
 
 
@@ -23,7 +23,7 @@ def compare(previous: AuditRun, current: AuditRun, source: str = "") -> Changes:
         old = before.get(a.id)
         if old is None:
             continue
-        for item in ITEM_IDS:
+        for item in a.items:
             if item not in a.items or item not in old.items:
                 continue
             was, now = old.items[item].status, a.items[item].status

@@ -20,12 +20,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
-import checks
 from auditor import remediation
 from auditor.fsutil import write_atomic
-from auditor.models import ITEM_IDS, AccountResult, AuditRun, Evidence, ItemResult, Snapshot
+from auditor.models import AccountResult, AuditRun, Evidence, ItemInfo, ItemResult, PolicyInfo, Snapshot
 from auditor.outputs import thumbnails
-from auditor.policy import Policy, load_policy
+from auditor.policy import Policy, run_policy
 from auditor.status import STATUS_ORDER
 
 _HERE = Path(__file__).resolve().parent.parent
@@ -142,13 +141,14 @@ class GroupView:
     accounts: list[AccountView]
 
 
-def element_key(name: str) -> tuple[int, int, str]:
-    """Office of Communications first, then the districts in number order, then units A-Z."""
+def element_key(name: str, first: tuple[str, ...] = ()) -> tuple[int, int, str]:
+    """The policy's ``report.element_order`` first, then the districts in number order, then units A-Z."""
     low = name.lower()
     if name == OTHER_ELEMENT:
         return (3, 0, low)
-    if "office of communications" in low:
-        return (0, 0, low)
+    for n, head in enumerate(first):
+        if head.lower() in low:
+            return (0, n, low)
     if "district" in low:
         for n, word in enumerate(_ORDINALS, 1):
             if re.search(rf"\b{word}\b", low):
@@ -183,14 +183,14 @@ def _quotes(r: ItemResult) -> tuple[list[QuoteView], int]:
     return views[:MAX_QUOTES], max(0, len(views) - MAX_QUOTES)
 
 
-def _todo(item: str, r: ItemResult, a: AccountResult) -> str:
-    meta = checks.META[item]
+def _todo(meta: ItemInfo, r: ItemResult, a: AccountResult) -> str:
+    how = meta.remediations.get(a.fix.language, meta.remediation) if a.fix else meta.remediation
     if r.status == "fail":
-        return meta.remediation
+        return how
     if r.status == "review":
         if a.load.outcome == "partial":  # the account-level box says why; here only what to add
-            return "Confirm by hand. If it is missing: " + meta.remediation
-        return "Check the wording the auditor quoted and make it a clear statement. " + meta.remediation
+            return "Confirm by hand. If it is missing: " + how
+        return "Check the wording the auditor quoted and make it a clear statement. " + how
     if r.status == "error":
         return "Check that the URL in the registry is right and the account exists, then run the audit again."
     return ""
@@ -222,44 +222,49 @@ def _snapshot(out_dir: Path, account_id: str) -> Snapshot | None:
         return None
 
 
-def _fix(view: AccountView, a: AccountResult, out_dir: Path, policy: Policy | None) -> None:
-    """Fill the suggested text: for failed items, and for unclear wording on a page read in full."""
-    wanted = [i for i, r in a.items.items()
-              if r.status == "fail" or (r.status == "review" and a.load.outcome == "ok")]
-    if not wanted or policy is None:
+def _fix(view: AccountView, a: AccountResult, meta: dict[str, ItemInfo], out_dir: Path | None,
+         policy: Policy | None) -> None:
+    """Lay out the account's suggested text (results.json's ``fix``; computed here only for a run made
+    before runs recorded it, when the policy is given)."""
+    fix = a.fix
+    if fix is None and policy is not None and out_dir is not None:
+        fix = remediation.fix_for(a, _snapshot(out_dir, a.id), policy, a.language)
+    if fix is None:
         return
-    current = remediation.current_lengths(_snapshot(out_dir, a.id), a.platform)
-    s = remediation.suggest(a.platform, wanted, policy, current)
-    if s is None:
-        return
-    for p in s.placements:
-        view.fixes.append(FixView(p.field.label, p.text, ", ".join(checks.META[i].clause[-1] for i in p.items),
-                                  p.length, p.room, p.field.new_post, p.field.key == "website"))
-    view.fix_notes = s.notes
-    view.fix_items = ", ".join(f"{checks.META[i].clause[-1]} ({short_name(i).lower()})" for i in s.fixes)
-    view.fix_context = ", ".join(checks.META[i].clause[-1] for i in s.context)
-    view.fix_verified = s.ok
+
+    def mark(i: str) -> str:
+        return meta[i].mark if i in meta else i
+
+    for p in fix.placements:
+        view.fixes.append(FixView(p.label, p.text, ", ".join(mark(i) for i in p.items), p.length, p.room,
+                                  p.new_post, p.is_link))
+    view.fix_notes = fix.notes
+    view.fix_items = ", ".join(f"{mark(i)} ({meta[i].short.lower() if i in meta else i})" for i in fix.items)
+    view.fix_context = ", ".join(mark(i) for i in fix.context)
+    view.fix_verified = fix.verified
 
 
 def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> list[GroupView]:
     out = Path(out_dir) if out_dir else None
+    info = run_policy(run)
+    meta = {i.id: i for i in info.items}
     groups: dict[str, list[AccountView]] = {}
     for a in run.accounts:
         items = []
-        for item in ITEM_IDS:
+        for item, m in meta.items():
             r = a.items.get(item) or ItemResult(item=item, status="error", reason="No result was recorded.")
             quotes, more = _quotes(r)
-            items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(item, r, a),
+            items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(m, r, a),
                                   attested=r.attestation is not None and r.status == "pass",
                                   attestation_expired=r.attestation is not None and r.status != "pass"))
         path = thumbnails.resolve(out, a.screenshot) if out else None
         view = AccountView(a, items, _why(a), thumbnails.thumbnail(path) if path else None,
                            href=safe_href(a.url), final_href=safe_href(a.load.final_url))
-        if out is not None:
-            _fix(view, a, out, policy)
+        _fix(view, a, meta, out, policy)
         groups.setdefault(a.element or OTHER_ELEMENT, []).append(view)
+    first = tuple(info.element_order)
     return [GroupView(name, sorted(views, key=lambda v: account_key(v.a)))
-            for name, views in sorted(groups.items(), key=lambda kv: element_key(kv[0]))]
+            for name, views in sorted(groups.items(), key=lambda kv: element_key(kv[0], first))]
 
 
 def when(iso: str) -> str:
@@ -281,18 +286,28 @@ def environment() -> Environment:
     return env
 
 
-def _default_policy(run: AuditRun) -> Policy | None:
-    """The built-in policy when the run used it; suggested texts are verified against it."""
-    policy = load_policy()
-    return policy if policy.id == run.policy_id else None
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def document_words(info: PolicyInfo) -> dict[str, str]:
+    """How the report names the policy's document and items ("the six items listed in ...")."""
+    n = len(info.items)
+    section = f"section {info.section} of {info.document}" if info.section and info.document else \
+        info.document or info.name
+    marks = [i.mark for i in info.items]
+    span = f"{marks[0]}\u2013{marks[-1]}" if len(marks) > 1 else (marks[0] if marks else "")
+    return {"n_items": _NUMBERS[n] if n < len(_NUMBERS) else str(n), "section_ref": section,
+            "kicker": ", ".join(p for p in (info.document, info.section) if p),
+            "marks": ("Letters " if all(len(m) == 1 and m.isalpha() for m in marks) else "Marks ") + span,
+            "items_of": info.section or info.document or info.name}
 
 
 def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> str:
-    if policy is None and out_dir is not None:
-        policy = _default_policy(run)
     groups = build(run, out_dir, policy)
+    info = run_policy(run)
     html = environment().get_template("report.html.j2").render(
-        run=run, groups=groups, items=ITEM_IDS, meta=checks.META, short_name=short_name,
+        run=run, groups=groups, items=[i.id for i in info.items], meta={i.id: i for i in info.items},
+        pol=info, words=document_words(info), short_name=short_name,
         item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS, account_symbols=ACCOUNT_SYMBOLS,
         account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER, shot_width=SHOT_WIDTH,
         attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,

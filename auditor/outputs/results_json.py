@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 
 from auditor.fsutil import write_atomic
-from auditor.models import ITEM_IDS, AuditRun
+from auditor.models import AuditRun
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
 
@@ -19,17 +19,24 @@ def schema() -> dict:
 
 def generated_schema() -> dict:
     """The schema as the models define it; the shipped file must equal this (a test checks)."""
+    from auditor.policy import load_policy
+
     s = AuditRun.model_json_schema()
-    # Every account carries all six items, by their fixed ids.
+    # Every account carries every item of the run's policy (listed in "policy.items"); the built-in
+    # policy's ids are documented here, and another policy's ids are allowed.
+    builtin = load_policy()
     items = s["$defs"]["AccountResult"]["properties"]["items"]
-    items.update({"properties": {i: {"$ref": "#/$defs/ItemResult"} for i in ITEM_IDS},
-                  "required": list(ITEM_IDS), "additionalProperties": False})
-    items.pop("additionalProperties", None)
-    items["additionalProperties"] = False
+    items.update({"properties": {i: {"$ref": "#/$defs/ItemResult", "description": m.title}
+                                 for i, m in builtin.metas.items()},
+                  "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+                  "additionalProperties": {"$ref": "#/$defs/ItemResult"},
+                  "description": f"item id -> result, for every item of the run's policy (built-in {builtin.id}: "
+                                 + ", ".join(builtin.item_ids) + ")"})
     s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     s["$id"] = "https://github.com/mpdc/auditor/schema/results.schema.json"
-    s["description"] = ("Results of one auditor run: every registered account, its status and, for each of "
-                        "the six GO-SPT-302.03 II.C.3 items, status, reason and evidence.")
+    s["description"] = ("Results of one auditor run: every registered account, its status and, for each item of "
+                        "the run's policy (described in 'policy'), status, reason and evidence, with the "
+                        "suggested fix.")
     return s
 
 

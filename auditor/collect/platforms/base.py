@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from auditor.collect.links import Redirector, unwrap
+from auditor.collect.platforms.fields import ProfileFields
 from auditor.models import Link, TextBlock
 from auditor.textnorm import normalise
 
@@ -80,6 +81,8 @@ META_DESCRIPTION_KEYS = ("og:description", "description", "twitter:description")
 
 class Platform:
     """The generic platform; specific ones subclass and fill in the data."""
+
+    profile_fields: ProfileFields | None = None  # where fixes go and how much fits (every platform declares it)
 
     name = "generic"
     hosts: tuple[str, ...] = ()

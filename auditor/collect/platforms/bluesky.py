@@ -37,6 +37,7 @@ from urllib.parse import quote, urlsplit
 from bs4 import BeautifulSoup
 
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned
 
 API = "https://public.api.bsky.app/xrpc"
 # The app's own link detection (RichText detectFacets): a scheme URL or a bare domain.
@@ -66,6 +67,9 @@ def _json(cap: PageCapture) -> dict:
 
 
 class Bluesky(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("Bluesky", (FieldSpec("bio", "Description (Edit profile)", "bio", 256), pinned(300)),
+                                   None)
     name = "bluesky"
     hosts = ("bsky.app",)
     rules = (

@@ -40,6 +40,7 @@ from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, cards_headed, walk_json
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, website
 
 
 def _intro(body: BeautifulSoup) -> list[Tag]:
@@ -65,6 +66,9 @@ _REFUSED_TEXT = re.compile(r"you must log in|log in to continue|content isn.t av
 
 
 class Facebook(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("Facebook", (FieldSpec("about", "Intro / About section (Edit Page info)", "about"),),
+                                   website("Website field (About > Contact and basic info)", "about"))
     name = "facebook"
     hosts = ("facebook.com", "fb.com", "m.facebook.com", "web.facebook.com")
     redirectors = (Redirector("l.facebook.com", "u"), Redirector("lm.facebook.com", "u"))

@@ -9,7 +9,11 @@ text found only there makes an item a review, never a pass.
 from __future__ import annotations
 
 from auditor.collect.platforms.base import Platform
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields
 
 
 class Generic(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("Web page", (FieldSpec("about", "the page's about / description text", "about"),),
+                                   None)
     name = "generic"

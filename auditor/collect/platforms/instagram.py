@@ -35,6 +35,7 @@ from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, click_first_button, walk_json
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 
 # Top-level fields of Meta's user object that are contact details / profile facts.
 PROFILE_FIELDS = ("category", "category_name", "business_category_name", "public_email", "business_email")
@@ -168,6 +169,9 @@ META_COOKIE_BUTTONS = ("Decline optional cookies", "Only allow essential cookies
 
 
 class Instagram(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("Instagram", (FieldSpec("bio", "Bio (Edit profile)", "bio", 150), pinned(2200)),
+                                   website("Links field (Edit profile > Links)"))
     name = "instagram"
     hosts = ("instagram.com",)
     redirectors = (Redirector("l.instagram.com", "u"),)

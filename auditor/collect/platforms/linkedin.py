@@ -35,11 +35,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, website
 
 _COMPANY = re.compile(r"^/(company|school|showcase)/([^/]+)", re.I)
 
 
 class LinkedIn(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("LinkedIn", (FieldSpec("about", "About / Overview (Edit page > Page info)", "about",
+                                                         2000),),
+                                   website("Website field (Edit page > Page info)"))
     name = "linkedin"
     hosts = ("linkedin.com",)
     redirectors = (Redirector("linkedin.com", "url", "/redir/redirect"), Redirector("lnkd.in", None))

@@ -41,6 +41,7 @@ from urllib.parse import quote, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, host_of
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 
 
 def _pinned(body: BeautifulSoup) -> list[Tag]:
@@ -78,6 +79,9 @@ def _json(cap: PageCapture) -> dict:
 
 
 class Mastodon(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("Mastodon", (FieldSpec("bio", "Bio (Edit profile)", "bio", 500), pinned(500)),
+                                   website("an Extra field labelled Website (Edit profile)", limit=255))
     name = "mastodon"
     hosts = ()
     rules = (

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, cards_headed, walk_json
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, website
 
 _SIGNUP_PATH = re.compile(r"^/(?:register|join|signup|sign-up|onboarding|choose_address)\b", re.I)
 _AGENCY_TYPES = {"Agency", "PublicAgency", "AgencyPage", "GovernmentAgency"}
@@ -53,6 +54,9 @@ def _posts(body: BeautifulSoup) -> list[Tag]:
 
 
 class Nextdoor(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("Nextdoor", (FieldSpec("about", "About section of the agency page", "about"),),
+                                   website("Website field of the agency page"))
     name = "nextdoor"
     hosts = ("nextdoor.com",)
     rules = (

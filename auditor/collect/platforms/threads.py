@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, click_first_button
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 from auditor.collect.platforms.instagram import (
     META_COOKIE_BUTTONS,
     handle_from_url,
@@ -50,6 +51,9 @@ def _profile_links(body: BeautifulSoup) -> list[Tag]:
 
 
 class Threads(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("Threads", (FieldSpec("bio", "Bio (Edit profile)", "bio", 150), pinned(500)),
+                                   website("Links field (Edit profile > Links)"))
     name = "threads"
     hosts = ("threads.net", "threads.com")
     redirectors = (Redirector("l.threads.net", "u"), Redirector("l.threads.com", "u"))

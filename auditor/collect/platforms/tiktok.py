@@ -35,6 +35,7 @@ from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 from auditor.collect.platforms.instagram import handle_from_url
 
 # webapp.user-detail statusCode values TikTok uses for accounts that cannot be shown.
@@ -67,6 +68,10 @@ def _user_detail(soup: BeautifulSoup) -> dict:
 
 
 class TikTok(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("TikTok", (FieldSpec("bio", "Bio (Edit profile)", "bio", 80),
+                                              pinned(2200, "video caption")),
+                                   website("Website field (Edit profile)"))
     name = "tiktok"
     hosts = ("tiktok.com",)
     redirectors = (Redirector("tiktok.com", "target", "/link"),)

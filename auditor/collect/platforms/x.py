@@ -44,6 +44,7 @@ from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, host_of, json_after, walk_json
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 
 
 def _pinned(body: BeautifulSoup) -> list[Tag]:
@@ -64,6 +65,9 @@ def _expanded_urls(data: object, out: Extract) -> None:
 
 
 class X(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("X", (FieldSpec("bio", "Bio (Edit profile)", "bio", 160), pinned(280)),
+                                   website("Website field (Edit profile)", limit=100))
     name = "x"
     hosts = ("x.com", "twitter.com", "mobile.twitter.com", "mobile.x.com")
     redirectors = (Redirector("t.co", None),)

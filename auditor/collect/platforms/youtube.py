@@ -48,6 +48,7 @@ from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, host_of, json_after, walk_json
+from auditor.collect.platforms.fields import FieldSpec, ProfileFields, website
 
 CONSENT_COOKIES = [
     {"name": "SOCS", "value": "CAISEwgDEgk0ODE3Nzk3MjQaAmVuIAEaBgiA_LyaBg", "domain": ".youtube.com", "path": "/"},
@@ -78,6 +79,10 @@ def _endpoint_urls(node: Any) -> list[str]:
 
 
 class YouTube(Platform):
+    # Where a fix goes on this platform and how much fits (characters, as the platform publishes them).
+    profile_fields = ProfileFields("YouTube", (FieldSpec("about", "Channel description (Customisation > Basic info)",
+                                                        "about", 1000),),
+                                   website("Links (Customisation > Basic info > Links)", "about"))
     name = "youtube"
     hosts = ("youtube.com", "m.youtube.com")
     redirectors = (Redirector("youtube.com", "q", "/redirect"),)
