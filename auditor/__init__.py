@@ -1,3 +1,3 @@
-"""auditor: conformance auditor for MPD (DC) official social media accounts (GO-SPT-302.03 II.C.3)."""
+"""auditor: conformance auditor for an agency's official social media accounts, against a declared policy."""
 
 __version__ = "0.1.0"

@@ -305,7 +305,7 @@ class PolicyInfo(_Model):
     id: str
     name: str
     short_name: str
-    document: str = ""  # "General Order SPT-302.03"
+    document: str = ""  # "General Order 123.45"
     section: str = ""
     preamble: str = ""
     languages: list[str] = Field(default_factory=list)

@@ -85,7 +85,7 @@ class LanguageSpec(_Strict):
 class DocumentSpec(_Strict):
     """The document the items come from, as the report names it."""
 
-    title: str  # "General Order SPT-302.03"
+    title: str  # "General Order 123.45"
     section: str = ""  # the part that lists the items
     preamble: str = ""  # the section's own opening words, quoted in the report
     url: str = ""
@@ -98,7 +98,7 @@ class ReportSpec(_Strict):
 class ItemSpec(_Strict):
     """One item every account must carry: what people read, and the kind of check that finds it."""
 
-    clause: str  # "II.C.3.a"
+    clause: str  # "IV.B.2.a"
     mark: str = ""  # the short label in the report's matrix (default: the clause's last part)
     short: str = ""  # a column heading (default: the id in words)
     requirement: str  # the document's own words
@@ -116,7 +116,7 @@ class ItemSpec(_Strict):
 class PolicySpec(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     name: str
-    short_name: str = ""  # "MPD": the e-mail subject's prefix
+    short_name: str = ""  # "Lakeview PD": the e-mail subject's prefix
     description: str = ""
     extends: str | list[str] = Field(default_factory=list)
     document: DocumentSpec | None = None
@@ -184,7 +184,7 @@ def _name_pattern(name: str) -> str:
 
 
 def _alternation(names: list[str]) -> str:
-    ordered = sorted(set(names), key=len, reverse=True)  # longest first: "MPD DC" before "MPD"
+    ordered = sorted(set(names), key=len, reverse=True)  # longest first: "XPD North" before "XPD"
     return "(?:" + "|".join(_name_pattern(n) for n in ordered) + ")"
 
 
@@ -513,7 +513,7 @@ def _semantic_problems(path: Path, raw: Any, spec: PolicySpec) -> list[str]:
                 f"{entry.number!r} is not a valid phone number in region {spec.phone_region}")
     for i, entry in enumerate(spec.phones.short):
         if not re.fullmatch(r"[\d\s().-]*\d[\d\s().-]*", entry.number):
-            add(("phones", "short", i, "number"), f"{entry.number!r} must be digits (a short code such as 311)")
+            add(("phones", "short", i, "number"), f"{entry.number!r} must be digits (a short code such as 101)")
     problems += _item_problems(path, raw, spec)
     if problems:
         return problems  # the patterns below are built from the names and numbers above

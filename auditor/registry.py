@@ -1,19 +1,20 @@
-"""The registry (sites.yaml): the approved official and element accounts (GO-SPT-302.03 II.C.1).
+"""The registry (sites.yaml): the approved official and element accounts (the policy document's list of accounts).
 
 Validation is all-or-nothing: every problem is collected and reported with the file, line and
 account, and nothing is audited from a half-valid registry (exit 2).
 
     accounts:
-      - id: mpd-x                        # unique; letters, digits, . _ -
-        name: MPD on X
-        url: https://x.com/DCPoliceDept
+      - id: agency-x                     # unique; letters, digits, . _ -
+        name: The agency on X
+        url: https://x.com/AgencyHandle
         platform: x                      # optional: inferred from the host
-        element: Office of Communications  # optional
+        element: Public Affairs          # optional
+        language: es                     # optional: the profile's language (one the policy reads)
         owner: ...                       # optional
         notes: ...                       # optional
         attestations:                    # optional: items a person verified by hand
           - item: not_monitored_disclaimer
-            by: J. Smith, Office of Communications
+            by: J. Smith, Public Affairs
             date: 2026-11-02             # when they checked (YYYY-MM-DD)
             note: Disclaimer is in the cover image text
             expires: 2027-05-02          # optional; after it the item is review again

@@ -140,7 +140,7 @@ def _host_is_policy_site(url: str, policy: Policy) -> bool:
 def classify_agency(hit: Hit, policy: Policy, ctx: AgencyContext) -> tuple[str, str]:
     """('own' | 'ambiguous' | 'clash', explanation) for a hit with an ``agency`` group."""
     name = hit.groups.get("agency")
-    if name is None:  # pattern without an agency (e.g. "Office of Communications" forms)
+    if name is None:  # pattern without an agency (e.g. a unit's name alone)
         return ("own", "") if ctx.resolves_ambiguous else ("ambiguous", "names no agency")
     kind = policy.agency_kind(name)
     if kind == "own":

@@ -26,7 +26,7 @@ from checks._support import Hit, feed_note, gate, review_other, verdict
 
 class ContactInputs(Inputs):
     phrases: Patterns = patterns("postal addresses", required=False)
-    cues: Patterns = patterns("words that make a bare short number (311) an instruction", required=False)
+    cues: Patterns = patterns("words that make a bare short number (a 3-digit line) an instruction", required=False)
 
 
 class ContactWords(Words):
@@ -53,7 +53,7 @@ def _phone_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
 def _short_hits(text: str, policy: Policy, item: str) -> list[tuple[int, int, str]]:
     out = []
     for entry in policy.spec.phones.short:
-        digits = r"[-. ]?".join(re.sub(r"\D", "", entry.number))  # 311 or 3-1-1
+        digits = r"[-. ]?".join(re.sub(r"\D", "", entry.number))  # 101 or 1-0-1
         for m in re.finditer(rf"(?<![\d-]){digits}(?![\d-])", text):
             lo = max(0, m.start() - 60)
             if any(cue.search(text[lo:m.end() + 40]) for cue in policy.item(item).cues):

@@ -72,11 +72,11 @@ def build_from_manifest(manifest: Path) -> dict:
     """A HAR from a YAML manifest of hand-made pages::
 
         pages:
-          - url: https://x.com/DCPoliceDept
-            file: x-dcpolicedept.html        # relative to the manifest
-          - url: https://www.instagram.com/dcpolicedept/
+          - url: https://x.com/AgencyHandle
+            file: x-agency.html              # relative to the manifest
+          - url: https://www.instagram.com/agencyhandle/
             status: 302
-            location: https://www.instagram.com/accounts/login/?next=%2Fdcpolicedept%2F
+            location: https://www.instagram.com/accounts/login/?next=%2Fagencyhandle%2F
           - url: https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile?actor=x
             file: profile.json
             content_type: application/json

@@ -32,7 +32,7 @@ def _matches(host: str, r: Redirector, path: str) -> bool:
 
 
 def url_from_display(text: str) -> str:
-    """'mpdc.dc.gov/page/contact…' -> 'https://mpdc.dc.gov/page/contact'; '' if not URL-like."""
+    """'agency.example.gov/page/contact…' -> 'https://agency.example.gov/page/contact'; '' if not URL-like."""
     text = text.strip().rstrip("\u2026").rstrip(".").strip()
     if not text or " " in text or not _URLISH.match(text):
         return ""

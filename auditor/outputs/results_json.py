@@ -26,8 +26,7 @@ def generated_schema() -> dict:
     # policy's ids are documented here, and another policy's ids are allowed.
     builtin = load_policy()
     items = s["$defs"]["AccountResult"]["properties"]["items"]
-    items.update({"properties": {i: {"$ref": "#/$defs/ItemResult", "description": m.title}
-                                 for i, m in builtin.metas.items()},
+    items.update({"properties": {i: {"$ref": "#/$defs/ItemResult"} for i in builtin.item_ids},
                   "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
                   "additionalProperties": {"$ref": "#/$defs/ItemResult"},
                   "description": f"item id -> result, for every item of the run's policy (built-in {builtin.id}: "

@@ -8,7 +8,7 @@ Read:
 - bsky.app's server-rendered page (a React Native Web shell; logged-out visitors without
   script get only this): og:description / description is the profile description (meta),
   og:title the name (the generic reader does these); URLs written in the description count as
-  links (bsky.app renders them as links, bare domains like "mpdc.dc.gov" included). When the
+  links (bsky.app renders them as links, bare domains like "agency.example.gov" included). When the
   app has rendered, ``[data-testid=profileHeaderDisplayName]`` is header,
   ``[data-testid=profileHeaderDescription]`` bio, ``[data-testid^=feedItem-by-]`` feed;
 - getProfile: displayName -> header, description -> bio, and the description's URLs -> bio
@@ -23,7 +23,7 @@ AccountTakedown -> suspended, AccountDeactivated -> not_found (all error). The s
 "Sign-in required") is a login wall: review, even though the API still answers.
 
 Known to break: bsky.app's data-testid names are the app's own test hooks and can change; a
-description that writes a URL with a trailing full stop ("see mpdc.dc.gov.") is trimmed the way
+description that writes a URL with a trailing full stop ("see agency.example.gov.") is trimmed the way
 the app trims it; handles on custom domains are fine, but a changed handle makes the old URL a
 not_found.
 """

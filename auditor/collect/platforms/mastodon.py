@@ -58,7 +58,7 @@ def html_to_text(fragment: str) -> tuple[str, list[tuple[str, str]]]:
     soup = BeautifulSoup(fragment or "", "html.parser")
     links = []
     for a in soup.find_all("a", href=True):
-        # "<span class=invisible>https://</span><span>mpdc.dc.gov</span>": one URL, not three words
+        # "<span class=invisible>https://</span><span>agency.example.gov</span>": one URL, not three words
         text = a.get_text("", strip=True)
         links.append((str(a["href"]), text))
         a.replace_with(NavigableString(text))

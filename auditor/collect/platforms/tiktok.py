@@ -18,9 +18,9 @@ Walls: "Couldn't find this account" (not found; also TikTok's page for a banned 
 TikTok refused the automated browser) and a /login redirect.
 
 Known limits: the bio is at most 80 characters and carries one link (accounts with 1,000+
-followers or business accounts). All six II.C.3 items fit only tersely, e.g. "Official MPDC
-account, run by MPDC. Not monitored 24/7. Call 911. Text 50411" (76 characters) with the bio link
-to mpdc.dc.gov; anything longer must be moved to a pinned video, which TikTok shows logged-out
+followers or business accounts). Six items fit only tersely, e.g. "Official XPD
+account, run by XPD. Not monitored 24/7. Call 911. Text 55555" (76 characters) with the bio link
+to agency.example.gov; anything longer must be moved to a pinned video, which TikTok shows logged-out
 only as a thumbnail with a "Pinned" badge and whose caption is read as feed (never counted).
 Known to break: TikTok renames data-e2e markers now and then; the JSON blobs are the main source.
 Logged-out visitors from data-centre addresses are often served the captcha: a blocked error.
@@ -43,7 +43,7 @@ MISSING_CODES = {10202: "not_found", 10221: "not_found", 10223: "suspended"}
 
 
 def _link(value: Any) -> str:
-    """bioLink.link is written without a scheme ("mpdc.dc.gov")."""
+    """bioLink.link is written without a scheme ("agency.example.gov")."""
     if not isinstance(value, str) or not value.strip():
         return ""
     value = value.strip()
@@ -127,7 +127,7 @@ class TikTok(Platform):
 
     def unwrap(self, href: str, *, text: str = "", hint: str = "") -> str:
         target = super().unwrap(href, text=text, hint=hint)
-        # tiktok.com/link/v2?target= carries the URL as written ("mpdc.dc.gov"): give it a scheme.
+        # tiktok.com/link/v2?target= carries the URL as written ("agency.example.gov"): give it a scheme.
         if target and "://" not in target and not target.startswith(("mailto:", "tel:")):
             target = _link(target)
         return target

@@ -17,7 +17,7 @@ Links: every outbound link is a t.co wrapper. Its target comes from, in this ord
 ``script[type=application/json]``: ``entities.url.urls[]`` / ``entities.description.urls[]``),
 a ``title`` / ``data-expanded-url`` attribute, or the display text. X renders the display text
 as three spans (hidden "https://", visible head, hidden tail and "…"); they are joined back
-into one URL before unwrapping, so "mpdc.dc.gov/page/contact-us" is not cut into pieces.
+into one URL before unwrapping, so "agency.example.gov/page/contact-us" is not cut into pieces.
 
 Walls: a redirect to /i/flow/login (or /login) is a login wall (review); "This account
 doesn't exist" / "Hmm...this page doesn't exist" is not_found, "Account suspended" is

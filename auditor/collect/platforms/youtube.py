@@ -6,7 +6,7 @@ channel page's own ytInitialData still carries the full description).
 Read, from ``ytInitialData`` (the JSON every YouTube page embeds, present in the rendered DOM):
 - header: channelMetadataRenderer.title; bio: the page header's description preview
   (pageHeaderViewModel > descriptionPreviewViewModel); header links: the header's
-  "mpdc.dc.gov and 2 more links" attribution (attributionViewModel commandRuns);
+  "agency.example.gov and 2 more links" attribution (attributionViewModel commandRuns);
 - about: channelMetadataRenderer.description and the about panel in both shapes YouTube has
   served: the current ``aboutChannelViewModel`` (description, country, links as
   ``channelExternalLinkViewModel`` whose URL sits in commandRuns[].onTap.innertubeCommand
