@@ -104,7 +104,8 @@ def _place(platform: str, text_items: Sequence[str], link_items: Sequence[str], 
             rooms.append(None)
         else:
             rooms.append(f.limit - used - (1 if used else 0))  # one space between the old text and the new
-    in_field = link_items[:1] if spec.website is not None else []
+    # Only the agency's website goes into the website field (it holds one URL); other links go into the text.
+    in_field = [i for i in link_items if policy.kinds[i].name == "website_link"][:1] if spec.website else []
     pieces = [(i, policy.meta(i, language).example) for i in text_items]
     pieces += [(i, policy.meta(i, language).example) for i in link_items if i not in in_field]
     buckets: list[list[tuple[str, str]]] = [[] for _ in spec.text]
