@@ -410,3 +410,54 @@ def test_fuzz_mutated_builtin_policy(tmp_path: Path, old_new: tuple[str, str], a
     path = tmp_path / "fuzz.yaml"
     path.write_text(text[:where] + also + text[where:], encoding="utf-8")
     _check_load(path)
+
+
+# --- the policy file's JSON Schema, built-in policies, the CLI -----------------------------------
+
+def test_builtin_policies_match_the_published_schema() -> None:
+    import json
+
+    import jsonschema
+
+    from auditor.policy import SCHEMA_PATH, _read, builtin_policies, json_schema
+    from auditor.yamlsrc import strip_lines
+
+    shipped = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert shipped == json_schema(), "regenerate auditor/schema/policy.schema.json (see auditor.policy.json_schema)"
+    validator = jsonschema.Draft202012Validator(shipped)
+    assert set(builtin_policies()) == {"mpd", "diamond-bar", "police-model"}
+    for name, path in builtin_policies().items():
+        data = strip_lines(_read(path))
+        assert not list(validator.iter_errors(data)), name
+        assert load_policy(name).spec.id == data["id"]
+    bad = strip_lines(_read(DEFAULT_POLICY))
+    bad["items"]["website_link"]["inputs"] = {"phrases": ["x"]}  # the website_link kind reads no inputs
+    assert list(validator.iter_errors(bad))
+
+
+def test_cli_schema_policy_explain_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["schema", "--policy"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "auditor policy"
+    assert main(["explain", "--policy", "diamond-bar", "official_logo"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("official_logo (3.2): Bears the City's official logo") and "not_visible" in out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "Audit MPD official social media accounts against General Order SPT-302.03 II.C.3." in \
+        " ".join(capsys.readouterr().out.split())
+
+
+def test_registry_language_and_attested_items_follow_the_policy(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    sites = write(tmp_path, SITES + "    language: fr\n", "sites.yaml")
+    assert main(["validate", "--sites", str(sites)]) == 2
+    assert f"{sites}:2: account 'ns-x': language 'fr' is not one the policy reads (en, es)" in capsys.readouterr().err
+    sites = write(tmp_path, SITES + "    language: es\n", "sites.yaml")
+    assert main(["validate", "--sites", str(sites)]) == 0
+    attested = write(tmp_path, SITES + "    attestations:\n      - {item: official_logo, by: A, date: 2026-11-01}\n",
+                     "sites.yaml")
+    assert main(["validate", "--sites", str(attested)]) == 2  # MPD's policy has no logo item
+    assert "unknown item 'official_logo'" in capsys.readouterr().err
+    assert main(["validate", "--sites", str(attested), "--policy", "diamond-bar"]) == 0
