@@ -292,8 +292,9 @@ _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight"
 def document_words(info: PolicyInfo) -> dict[str, str]:
     """How the report names the policy's document and items ("the six items listed in ...")."""
     n = len(info.items)
-    section = f"section {info.section} of {info.document}" if info.section and info.document else \
-        info.document or info.name
+    numbered = bool(re.match(r"[0-9IVXLC]+\b", info.section))  # "II.C.3" reads "section II.C.3 of ..."
+    section = (f"{'section ' if numbered else ''}{info.section} of {info.document}" if info.section and info.document
+               else info.document or info.name)
     marks = [i.mark for i in info.items]
     span = f"{marks[0]}\u2013{marks[-1]}" if len(marks) > 1 else (marks[0] if marks else "")
     return {"n_items": _NUMBERS[n] if n < len(_NUMBERS) else str(n), "section_ref": section,
