@@ -185,7 +185,7 @@ def _quotes(r: ItemResult) -> tuple[list[QuoteView], int]:
 
 def _todo(meta: ItemInfo, r: ItemResult, a: AccountResult) -> str:
     how = meta.remediations.get(a.fix.language, meta.remediation) if a.fix else meta.remediation
-    if r.status == "fail":
+    if r.status == "fail" or (r.status == "review" and meta.kind == "not_visible"):  # nothing quoted to reword
         return how
     if r.status == "review":
         if a.load.outcome == "partial":  # the account-level box says why; here only what to add
@@ -292,7 +292,7 @@ _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight"
 def document_words(info: PolicyInfo) -> dict[str, str]:
     """How the report names the policy's document and items ("the six items listed in ...")."""
     n = len(info.items)
-    numbered = bool(re.match(r"[0-9IVXLC]+\b", info.section))  # "II.C.3" reads "section II.C.3 of ..."
+    numbered = bool(re.match(r"[0-9IVXLC]+\b", info.section))  # "IV.B" reads "section IV.B of ..."
     section = (f"{'section ' if numbered else ''}{info.section} of {info.document}" if info.section and info.document
                else info.document or info.name)
     marks = [i.mark for i in info.items]
