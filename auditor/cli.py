@@ -123,7 +123,8 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)")
     r.add_argument("dir", type=Path, help="output directory of an earlier audit")
-    r.add_argument("--policy", type=Path, default=None, help=_policy_help())
+    r.add_argument("--policy", type=Path, default=None,
+                   help=_policy_help() + "; default here: the built-in policy the run was made with")
     r.add_argument("--fail-on", choices=FAIL_ON, default="needs_review", help="as for audit")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of results.json (or, with --policy, of a policy file)")
@@ -366,6 +367,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _builtin_for(policy_id: str) -> Path | None:
+    """The built-in policy a run was made with (None: the default), so a re-check keeps its items."""
+    from auditor.policy import builtin_policies, load_policy
+
+    return next((p for p in builtin_policies().values() if load_policy(p).id == policy_id), None)
+
+
 def cmd_recheck(args: argparse.Namespace) -> int:
     import time
 
@@ -378,7 +386,7 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     if not results_path.is_file():
         raise InputError(f"{results_path}: no results.json: is {args.dir} the output directory of an audit?")
     previous = results_json.read(results_path)
-    policy = load_policy(args.policy)
+    policy = load_policy(args.policy if args.policy is not None else _builtin_for(previous.policy_id))
     started, t0 = now(), time.monotonic()
     results = []
     for prev in previous.accounts:  # the run's own account records: the registry may have changed since

@@ -223,3 +223,14 @@ def test_copy_of_a_run_renders_from_results_json_alone(seventh: tuple[Path, Path
     shutil.copytree(seventh[1], copy)
     html = html_report.render(results_json.read(copy / "results.json"), copy)
     assert "Says comments are moderated" in html and "Los comentarios son moderados." in html
+
+
+def test_recheck_keeps_the_builtin_policy_the_run_was_made_with(tmp_path: Path) -> None:
+    from auditor.policy import resolve
+
+    a = Account(id="db-x", name="City on X", url="https://x.com/CityofDB", platform="x")
+    out = _run_dir(tmp_path, resolve("diamond-bar"), [(a, _snap(a, "City of Diamond Bar. Maintained by the City of "
+                                                               "Diamond Bar.", "https://www.diamondbarca.gov"))])
+    assert main(["recheck", str(out), "--fail-on", "never"]) == 0
+    data = load_results(out)
+    assert data["policy_id"] == "diamond-bar" and "official_logo" in data["accounts"][0]["items"]
