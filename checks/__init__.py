@@ -11,12 +11,14 @@ from functools import partial
 
 from auditor.models import ItemResult, Snapshot
 from auditor.policy import ItemMeta, Policy
+
+# Modules keep the names of the items they were first written for; each declares its generic kind.
 from checks import (
     agency_statement,
-    contact_information,
-    disclaimer,
     document_link,
-    emergency_instruction,
+    emergency_contact,
+    general_contact,
+    not_monitored_disclaimer,
     not_visible,
     website_link,
 )
@@ -24,7 +26,7 @@ from checks._kind import Kind
 
 KINDS: dict[str, Kind] = {
     m.KIND.name: m.KIND
-    for m in (agency_statement, disclaimer, emergency_instruction, website_link, contact_information,
+    for m in (agency_statement, not_monitored_disclaimer, emergency_contact, website_link, general_contact,
               document_link, not_visible)
 }
 
