@@ -41,13 +41,14 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
-def why_not_written(path: Path, exc: OSError) -> str:
-    """'cannot write PATH: no space left on the device' and the like, for a ToolError."""
+def why_not_written(path: Path, exc: OSError, exact: bool = False) -> str:
+    """'cannot write PATH: no space left on the device' and the like, for a ToolError. PATH is the
+    file the error names (more precise), or ``path`` when there is none or ``exact``."""
     reasons = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is exceeded",
                errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
                errno.EPERM: "permission denied", errno.ENOTDIR: "a part of the path is a file, not a folder",
                errno.EISDIR: "it is a folder"}
-    where = exc.filename or path
+    where = path if exact or not exc.filename else exc.filename
     return f"cannot write {where}: {reasons.get(exc.errno or 0, exc.strerror or str(exc))}"
 
 
