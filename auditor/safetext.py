@@ -62,8 +62,13 @@ def cap_quote(quote: str, match: str = "") -> str:
     pos = quote.lower().find(match.lower()[:MATCH_MAX]) if match else -1
     start = 0 if pos < 0 else max(0, min(pos - width // 3, len(quote) - width))
     end = start + width
+    # cut between words where one is near (within 30 characters), not inside a word
+    if start and (space := quote.find(" ", start, start + 30)) >= 0 and (pos < 0 or space < pos):
+        start = space + 1
+    if end < len(quote) and (space := quote.rfind(" ", end - 30, end)) > max(start, pos + len(match)):
+        end = space
     return (("... " if start else "") + quote[start:end] + (" ..." if end < len(quote) else "")
-            + cut_marker(len(quote) - width))
+            + cut_marker(len(quote) - (end - start)))
 
 
 def cap_match(match: str) -> str:
