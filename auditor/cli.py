@@ -19,12 +19,15 @@ from auditor.errors import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_TOOL_FAILED,
     AuditorError,
     DeliveryError,
     InputError,
     ToolError,
 )
+from auditor.fsutil import why_not_written
 from auditor.models import Account, AuditRun
+from auditor.outdir import OutputDir
 from auditor.policy import Policy
 from auditor.status import STATUS_ORDER
 
@@ -218,10 +221,33 @@ def exit_code(run: AuditRun, fail_on: str) -> int:
     return EXIT_FINDINGS if any(a.status in bad for a in run.accounts) else EXIT_OK
 
 
-def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None = None) -> int:
-    """Write every output of a run (results.json first: it is the record), archive it, mail it, and
-    choose the exit code. The files are written before anything is sent: a mail failure loses nothing."""
-    from auditor.outputs import archive, history, html_report, junit, results_json
+def _write_outputs(run: AuditRun, out: Path, policy: Policy, shown: Path) -> list[str]:
+    """Write results.json (the record: without it the run is not kept), then junit.xml and the
+    report into ``out``; what could not be written is named (as in ``shown``, the output folder)
+    in the returned list (a full disk, say)."""
+    from auditor.outputs import html_report, junit, results_json
+
+    try:
+        results_json.write(run, out)
+    except OSError as exc:
+        raise ToolError(f"{why_not_written(shown / 'results.json', exc, exact=True)}; this run's results "
+                        "are not kept (the output folder is as it was)") from None
+    failed = []
+    for name, write in (("junit.xml", lambda: junit.write(run, out)),
+                        ("report.html", lambda: html_report.write(run, out, policy=policy))):
+        try:
+            write()
+        except OSError as exc:
+            failed.append(why_not_written(shown / name, exc, exact=True))
+    return failed
+
+
+def _finish(run: AuditRun, od: OutputDir, policy: Policy, delivery: Delivery | None = None) -> int:
+    """Write every output of a run (results.json first: it is the record) into the run's staging
+    folder, archive it from there (only this run's files), swap it into the output folder, mail
+    it, and choose the exit code. The files are written before anything is sent: a mail failure
+    loses nothing. A file that cannot be written is exit 3, with everything else kept."""
+    from auditor.outputs import archive, history
 
     d = delivery or Delivery()
     if d.previous is not None:
@@ -230,20 +256,26 @@ def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None 
 
     if run.policy is None:
         run.policy = policy.info()
-    remediation.attach_fixes(run, out, policy)  # results.json carries the fixes; the report reads them
-    results_json.write(run, out)
-    junit.write(run, out)
-    report = html_report.write(run, out, policy=policy)
-    c = run.counts
-    print(f"{c['total']} accounts: {c['compliant']} compliant, {c['non_compliant']} non-compliant, "
-          f"{c['needs_review']} need review, {c['unreachable']} unreachable. Report: {report}", file=sys.stderr)
-    if run.changes:
-        print("\n".join(history.summary_lines(run.changes)), file=sys.stderr)
+    remediation.attach_fixes(run, od.path, policy)  # results.json carries the fixes; the report reads them
+    if failed := _write_outputs(run, od.path, policy, od.final):
+        od.publish()
+        raise ToolError("; ".join(failed) + f". The rest of the run is in {od.final}")
+    kept = None
     if d.archive is not None:
         try:
-            kept = archive.archive_run(run, out, d.archive, d.hars)
+            kept = archive.archive_run(run, od.path, d.archive, d.hars)
         except OSError as exc:
-            raise ToolError(f"{d.archive}: cannot archive the run: {exc.strerror or exc}") from None
+            raise ToolError(f"{d.archive}: cannot archive the run: {why_not_written(d.archive, exc)}; "
+                            f"the run itself is in {od.final}") from None
+    od.publish()
+    out = od.final
+    c = run.counts
+    print(f"{c['total']} accounts: {c['compliant']} compliant, {c['non_compliant']} non-compliant, "
+          f"{c['needs_review']} need review, {c['unreachable']} unreachable. Report: {out / 'report.html'}",
+          file=sys.stderr)
+    if run.changes:
+        print("\n".join(history.summary_lines(run.changes)), file=sys.stderr)
+    if kept is not None:
         digest = archive.sha256_file(kept / archive.MANIFEST)
         print(f"Archived: {kept} (MANIFEST.sha256 sha256 {digest})", file=sys.stderr)
     if run.interrupted:
@@ -287,8 +319,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
         accounts = select_shard(accounts, *parse_shard(args.shard))
     if args.replay and args.record_har:
         raise InputError("--replay and --record-har cannot be used together")
-    if args.replay and not args.replay.is_file():
-        raise InputError(f"{args.replay}: replay HAR file not found")
+    if args.replay:
+        from auditor.collect.har import check_replay
+
+        check_replay(args.replay)  # not a HAR, truncated, a device: exit 2 before any browser starts
     options = AuditOptions(out_dir=args.out, registry_path=str(args.sites), replay_har=args.replay,
                            record_har=args.record_har, browser=args.browser, page_timeout_s=args.timeout,
                            screenshots=not args.no_screenshots, block=_block(getattr(args, "block", None),
@@ -298,20 +332,29 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if args.concurrency < 1:
             raise InputError("--concurrency must be at least 1")
         options.concurrency = args.concurrency
-    if delivery.archive is not None:  # keep the pages as loaded: the replayed HAR, or record one
-        if args.replay:
-            delivery.hars.append(args.replay)
-        else:
-            options.record_har = options.record_har or args.out / "pages.har"
-            delivery.hars.append(options.record_har)
     from auditor.outputs.progress import AuditProgress
 
-    if args.quiet:
-        run = audit(accounts, policy, options)
-    else:
-        with AuditProgress(len(accounts)) as progress:
-            run = audit(accounts, policy, options, progress=progress)
-    return _finish(run, args.out, policy, delivery)
+    with OutputDir(args.out) as od:  # locked for the run; written aside and swapped in at the end
+        options.out_dir = od.path
+        if options.record_har:
+            options.record_har = od.inside(options.record_har)
+        if args.replay:
+            od.keep(args.replay)
+        if delivery.archive is not None:  # keep the pages as loaded: the replayed HAR, or record one
+            if args.replay:
+                delivery.hars.append(args.replay)
+            else:
+                options.record_har = options.record_har or od.path / "pages.har"
+                delivery.hars.append(options.record_har)
+        try:
+            if args.quiet:
+                run = audit(accounts, policy, options)
+            else:
+                with AuditProgress(len(accounts)) as progress:
+                    run = audit(accounts, policy, options, progress=progress)
+        except OSError as exc:  # the file system failed under the run (a full disk): exit 3, no traceback
+            raise ToolError(f"{why_not_written(Path(exc.filename or od.path), exc)}; the run stopped") from None
+        return _finish(run, od, policy, delivery)
 
 
 BLOCKABLE = ("image", "media", "font", "stylesheet")
@@ -377,6 +420,7 @@ def _builtin_for(policy_id: str) -> Path | None:
 def cmd_recheck(args: argparse.Namespace) -> int:
     import time
 
+    from auditor.fsutil import read_input_text
     from auditor.models import Account, Snapshot
     from auditor.outputs import results_json
     from auditor.policy import load_policy
@@ -385,19 +429,29 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     results_path = args.dir / "results.json"
     if not results_path.is_file():
         raise InputError(f"{results_path}: no results.json: is {args.dir} the output directory of an audit?")
-    previous = results_json.read(results_path)
-    policy = load_policy(args.policy if args.policy is not None else _builtin_for(previous.policy_id))
-    started, t0 = now(), time.monotonic()
-    results = []
-    for prev in previous.accounts:  # the run's own account records: the registry may have changed since
-        account = Account(id=prev.id, name=prev.name, url=prev.url, platform=prev.platform, element=prev.element,
-                          owner=prev.owner, attestations=prev.attestations, language=prev.language)
-        path = args.dir / "snapshots" / f"{prev.id}.json"
-        if not path.is_file():
-            raise InputError(f"{path}: snapshot missing; cannot re-check account '{prev.id}'")
-        results.append(judge(account, Snapshot.model_validate_json(path.read_text(encoding="utf-8")), policy))
-    run = build_run(results, policy, previous.registry, started, time.monotonic() - t0)
-    return _finish(run, args.dir, policy, Delivery(fail_on=args.fail_on))
+    with OutputDir(args.dir, staged=False, option="recheck") as od:  # rewritten in place, one file at a time
+        try:
+            previous = results_json.read(results_path)
+        except ValueError as exc:
+            raise InputError(f"{results_path}: not a valid results.json: {str(exc).splitlines()[0]}") from None
+        policy = load_policy(args.policy if args.policy is not None else _builtin_for(previous.policy_id))
+        started, t0 = now(), time.monotonic()
+        results = []
+        for prev in previous.accounts:  # the run's own account records: the registry may have changed since
+            account = Account(id=prev.id, name=prev.name, url=prev.url, platform=prev.platform,
+                              element=prev.element, owner=prev.owner, attestations=prev.attestations,
+                              language=prev.language)
+            path = args.dir / "snapshots" / f"{prev.id}.json"
+            if not path.is_file():
+                raise InputError(f"{path}: snapshot missing; cannot re-check account '{prev.id}'")
+            try:
+                snapshot = Snapshot.model_validate_json(read_input_text(path, "snapshot"))
+            except ValueError as exc:
+                raise InputError(f"{path}: not a valid snapshot of account '{prev.id}': "
+                                 f"{str(exc).splitlines()[0]}") from None
+            results.append(judge(account, snapshot, policy))
+        run = build_run(results, policy, previous.registry, started, time.monotonic() - t0)
+        return _finish(run, od, policy, Delivery(fail_on=args.fail_on))
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -409,8 +463,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     registered = load_registry(args.sites, policy.item_ids).accounts if args.sites else None
     delivery = _delivery(args)
     delivery.hars = [d / "pages.har" for d in args.dirs if (d / "pages.har").is_file()]
-    args.out.mkdir(parents=True, exist_ok=True)
-    return _finish(merge_runs(args.dirs, args.out, registered, policy), args.out, policy, delivery)
+    with OutputDir(args.out) as od:  # as for audit: locked, written aside, swapped in
+        return _finish(merge_runs(args.dirs, od.path, registered, policy), od, policy, delivery)
 
 
 def cmd_send(args: argparse.Namespace) -> int:
@@ -491,6 +545,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # the file system failed the tool (disk full, read-only): exit 3, not a traceback
+        print(f"auditor: error: {why_not_written(Path(exc.filename or '.'), exc)}", file=sys.stderr)
+        return EXIT_TOOL_FAILED
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from auditor.safetext import Reason, cap_match, cap_quote, valid_unicode
 
 
 def __getattr__(name: str) -> object:
@@ -179,17 +181,24 @@ class Snapshot(_Model):
 
 
 class Evidence(_Model):
-    quote: str  # the sentence or field the finding is in
+    quote: str  # the sentence or field the finding is in (at most safetext.QUOTE_MAX characters)
     match: str = ""  # the words that matched, for highlighting
     region: str = ""
     url: str = ""
     source: str = ""
 
+    @model_validator(mode="after")
+    def _bounded(self) -> Evidence:
+        """Every output quotes the same bounded text: the quote around its match, the cut said."""
+        match = valid_unicode(self.match)
+        self.quote, self.match = cap_quote(valid_unicode(self.quote), match), cap_match(match)
+        return self
+
 
 class ItemResult(_Model):
     item: str
     status: ItemStatus
-    reason: str
+    reason: Reason
     evidence: list[Evidence] = Field(default_factory=list)
     # Set when a person's attestation decided the status (pass, or review once it expired): the
     # auditor itself did not find the item.
@@ -199,7 +208,7 @@ class ItemResult(_Model):
 class LoadSummary(_Model):
     outcome: str
     wall: str | None = None
-    reason: str = ""
+    reason: Reason = ""
     http_status: int | None = None
     final_url: str = ""
     elapsed_ms: int = 0
@@ -211,7 +220,7 @@ class Identity(_Model):
     page, "views are my own"), or ``unclear``. Agency-specific items pass only on ``own``."""
 
     kind: IdentityKind
-    reason: str
+    reason: Reason
     evidence: list[Evidence] = Field(default_factory=list)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import InputError
+from auditor.fsutil import read_input_text
 
 LINE_KEY = "__line__"
 MAX_NODES = 200_000  # values after alias expansion; a registry or policy is a few thousand at most
@@ -172,12 +173,7 @@ def load_yaml(path: Path, what: str, *, duplicates_ok: bool = False) -> Any:
     Duplicate keys are refused here (all of them, in one message) unless ``duplicates_ok``: then
     the caller reports them itself from each ``LineDict.duplicates``, with its own context.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read {what} file: {exc}") from None
+    text = read_input_text(path, what)  # a device, folder, pipe or unreadable file: InputError
     try:
         data = _parse(text)
     except yaml.MarkedYAMLError as exc:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 from dataclasses import dataclass, field
@@ -60,8 +61,35 @@ def _files(folder: Path) -> list[str]:
     return sorted(out)
 
 
+def run_files(run: AuditRun, out_dir: Path) -> list[str]:
+    """The per-account files of ``run`` in ``out_dir`` (screenshots, snapshots, pages), relative:
+    only the accounts this run audited, whatever else an earlier run left in the folder."""
+    ids = {a.id for a in run.accounts}
+    found = []
+    for d in RUN_DIRS:
+        folder = out_dir / d
+        if not folder.is_dir():
+            continue
+        for p in sorted(folder.iterdir()):
+            if p.is_file() and not p.is_symlink() and _account_of(d, p.name) in ids:
+                found.append(f"{d}/{p.name}")
+    return found
+
+
+_PAGE = re.compile(r"(?P<id>.+)-\d+-[A-Za-z_]+\.html")
+
+
+def _account_of(folder: str, name: str) -> str:
+    """The account id a per-account file belongs to: ``ID.jpg``, ``ID.json``, ``ID-N-KIND.html``."""
+    if folder == "pages":
+        m = _PAGE.fullmatch(name)
+        return m.group("id") if m else ""
+    return name.rsplit(".", 1)[0]
+
+
 def archive_run(run: AuditRun, out_dir: Path, root: Path, hars: list[Path] | None = None) -> Path:
-    """Copy a finished run from ``out_dir`` (and the HAR files) into a new folder under ``root``."""
+    """Copy a finished run from ``out_dir`` (and the HAR files) into a new folder under ``root``:
+    its three outputs and the screenshots, snapshots and pages of the accounts it audited."""
     root.mkdir(parents=True, exist_ok=True)
     name = _stamp(run.started_at)
     final = root / name
@@ -76,9 +104,9 @@ def archive_run(run: AuditRun, out_dir: Path, root: Path, hars: list[Path] | Non
         for f in RUN_FILES:
             if (out_dir / f).is_file():
                 shutil.copy2(out_dir / f, tmp / f)
-        for d in RUN_DIRS:
-            if (out_dir / d).is_dir():
-                shutil.copytree(out_dir / d, tmp / d)
+        for rel in run_files(run, out_dir):
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(out_dir / rel, tmp / rel)
         found = [h for h in hars or [] if h.is_file()]
         stems = [h.stem for h in found]
         used: set[str] = set()

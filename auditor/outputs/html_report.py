@@ -25,6 +25,7 @@ from auditor.fsutil import write_atomic
 from auditor.models import AccountResult, AuditRun, Evidence, ItemInfo, ItemResult, PolicyInfo, Snapshot
 from auditor.outputs import thumbnails
 from auditor.policy import Policy, run_policy
+from auditor.safetext import xml_text
 from auditor.status import STATUS_ORDER
 
 _HERE = Path(__file__).resolve().parent.parent
@@ -316,7 +317,7 @@ def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = N
         changes=run.changes)
     inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
                                     apply_width_attributes=True)
-    return inliner.inline(html)
+    return inliner.inline(xml_text(html))  # page text may carry control characters or lone surrogates
 
 
 def write(run: AuditRun, out_dir: Path, policy: Policy | None = None) -> Path:

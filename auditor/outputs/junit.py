@@ -1,7 +1,9 @@
 """junit.xml for CI dashboards: a suite per account, a case per item.
 
 fail -> <failure>, error -> <error>, review -> <skipped> (undecided, like axe-core's
-"incomplete"); the message is the item's reason, the body its evidence.
+"incomplete"); the message is the item's reason, the body its evidence. Every text and attribute
+is stripped of the characters XML 1.0 forbids (a control character in a bio or an account name
+would make the whole file unreadable to CI).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from auditor.fsutil import write_atomic
 from auditor.models import AuditRun
 from auditor.policy import run_items
+from auditor.safetext import xml_text
 
 _TAG = {"fail": "failure", "error": "error", "review": "skipped"}
 
@@ -45,8 +48,16 @@ def render(run: AuditRun) -> str:
         totals["skipped"] += statuses.count("review")
     for k, v in totals.items():
         root.set(k, str(v))
+    _xml_legal(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _xml_legal(root: ET.Element) -> None:
+    for el in root.iter():
+        el.text = xml_text(el.text) if el.text else el.text
+        for key, value in el.attrib.items():
+            el.set(key, xml_text(value))
 
 
 def write(run: AuditRun, out_dir: Path) -> Path:

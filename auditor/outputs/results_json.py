@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
+from pydantic_core import PydanticSerializationError
 
-from auditor.fsutil import write_atomic
+from auditor.fsutil import read_input_text, write_atomic
 from auditor.models import AuditRun
+from auditor.safetext import valid_unicode
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "results.schema.json"
 
@@ -43,11 +46,33 @@ def validate(data: dict) -> None:
     jsonschema.Draft202012Validator(schema()).validate(data)
 
 
+def dump(run: AuditRun) -> str:
+    """The results as JSON text. Text that is not valid Unicode (a lone surrogate a page's script
+    made) is repaired rather than lost: pydantic cannot encode it, so the run is cleaned and dumped again."""
+    try:
+        return run.model_dump_json(indent=2) + "\n"
+    except PydanticSerializationError:
+        clean = _valid(run.model_dump())
+        return AuditRun.model_validate(clean).model_dump_json(indent=2) + "\n"
+
+
+def _valid(value: Any) -> Any:
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, dict):
+        return {_valid(k): _valid(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid(v) for v in value]
+    return value
+
+
 def write(run: AuditRun, out_dir: Path) -> Path:
     path = out_dir / "results.json"
-    write_atomic(path, run.model_dump_json(indent=2) + "\n")
+    write_atomic(path, dump(run))
     return path
 
 
 def read(path: Path) -> AuditRun:
-    return AuditRun.model_validate_json(path.read_text(encoding="utf-8"))
+    """A results.json; a file that cannot be read as one (a folder, a device, unreadable) is an
+    InputError, a file that is not valid results a ValueError (pydantic's)."""
+    return AuditRun.model_validate_json(read_input_text(path, "results"))
