@@ -19,6 +19,7 @@ from auditor.errors import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_TOOL_FAILED,
     AuditorError,
     DeliveryError,
     InputError,
@@ -202,9 +203,11 @@ def exit_code(run: AuditRun, fail_on: str) -> int:
 def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None = None) -> int:
     """Write every output of a run (results.json first: it is the record), archive it, mail it, and
     choose the exit code. The files are written before anything is sent: a mail failure loses nothing."""
+    from auditor import health
     from auditor.outputs import archive, history, html_report, junit, results_json
 
     d = delivery or Delivery()
+    run.health = health.of_run(run)  # before anything is written: every output shows it
     if d.previous is not None:
         run.changes = history.compare(d.previous, run, d.previous_source)
     results_json.write(run, out)
@@ -215,6 +218,7 @@ def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None 
           f"{c['needs_review']} need review, {c['unreachable']} unreachable. Report: {report}", file=sys.stderr)
     if run.changes:
         print("\n".join(history.summary_lines(run.changes)), file=sys.stderr)
+    kept: Path | None = None
     if d.archive is not None:
         try:
             kept = archive.archive_run(run, out, d.archive, d.hars)
@@ -222,22 +226,26 @@ def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None 
             raise ToolError(f"{d.archive}: cannot archive the run: {exc.strerror or exc}") from None
         digest = archive.sha256_file(kept / archive.MANIFEST)
         print(f"Archived: {kept} (MANIFEST.sha256 sha256 {digest})", file=sys.stderr)
+    if not run.health.complete:
+        print(f"auditor: the audit did not complete ({run.health.reason}): {run.health.detail}", file=sys.stderr)
     if run.interrupted:
         print("auditor: interrupted; unfinished accounts are marked in the report"
               + ("; the report was not mailed" if d.email_to else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
-    rc = exit_code(run, d.fail_on)
+    # A run that could not look is a tool failure (3), never findings (1): the mail still tells people.
+    rc = EXIT_TOOL_FAILED if not run.health.complete else exit_code(run, d.fail_on)
     if d.email_to and d.smtp:
-        rc = _mail(run, out, d.email_to, d.smtp) or rc
+        mailed = _mail(run, out, d.email_to, d.smtp, archived=kept)
+        rc = rc if rc == EXIT_TOOL_FAILED else (mailed or rc)
     return rc
 
 
-def _mail(run: AuditRun, out: Path, to: list[str], smtp: SmtpSettings) -> int:
+def _mail(run: AuditRun, out: Path, to: list[str], smtp: SmtpSettings, archived: Path | None = None) -> int:
     """0 when sent; EXIT_DELIVERY_FAILED (with the reason on stderr) when not."""
     from auditor.outputs import email
 
     try:
-        email.send_report(run, out, to, smtp)
+        email.send_report(run, out, to, smtp, archived=archived)
     except DeliveryError as exc:
         print(f"auditor: e-mail not sent: {str(exc).rstrip('.')}. The report is written: {out / 'report.html'}",
               file=sys.stderr)
@@ -389,6 +397,9 @@ def cmd_send(args: argparse.Namespace) -> int:
         run = results_json.read(path)
     except ValueError as exc:
         raise InputError(f"{path}: not a valid results.json: {str(exc).splitlines()[0]}") from None
+    from auditor import health
+
+    run.health = health.of_run(run)  # also for a results.json written before health was recorded
     return _mail(run, args.dir, to, smtp)
 
 

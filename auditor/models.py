@@ -250,6 +250,22 @@ class Changes(_Model):
     still_failing: list[ItemChange] = Field(default_factory=list)
     accounts_added: list[str] = Field(default_factory=list)
     accounts_removed: list[str] = Field(default_factory=list)
+    # Accounts whose page was not read this time (or in the previous run): their items are not
+    # compared, so an outage never shows as "newly failing" and the next run never as "fixed".
+    not_read: list[str] = Field(default_factory=list)
+    not_read_before: list[str] = Field(default_factory=list)
+
+
+class RunHealth(_Model):
+    """Whether the run itself did its job, apart from what it found (auditor/health.py decides).
+
+    ``complete`` is False when no account could be read for one shared reason (no network, the
+    browser did not start), a shard's results are missing, or the run was interrupted. ``reason``
+    is short, for a mail subject ("no network"); ``detail`` says it in a sentence."""
+
+    complete: bool = True
+    reason: str = ""
+    detail: str = ""
 
 
 class AuditRun(_Model):
@@ -266,3 +282,4 @@ class AuditRun(_Model):
     counts: dict[str, int]
     accounts: list[AccountResult]
     changes: Changes | None = None  # since the previous run (--previous, or the archive's latest)
+    health: RunHealth = Field(default_factory=RunHealth)  # did the run itself complete (auditor/health.py)

@@ -63,6 +63,9 @@ class ItemSpec(_Strict):
     near: list[str] = Field(default_factory=list)
     contradictions: list[str] = Field(default_factory=list)
     cues: list[str] = Field(default_factory=list)  # words that make a bare short number (311) an instruction
+    # The suggested text for an account whose registry entry names its element (or owner):
+    # "{element}" is replaced by it. Checked like every suggestion; the plain example otherwise.
+    example_for_element: str = ""
 
 
 class PolicySpec(_Strict):

@@ -93,6 +93,7 @@ class Suggestion:
     placements: list[Placement]
     notes: list[str] = field(default_factory=list)
     verified: dict[str, str] = field(default_factory=dict)  # item -> status on the suggestion alone
+    examples: dict[str, str] = field(default_factory=dict)  # the account's own example texts, by item
 
     @property
     def ok(self) -> bool:
@@ -118,11 +119,16 @@ def current_lengths(snapshot: Snapshot | None, platform: str) -> dict[str, int]:
     return out
 
 
+def _example(item: str, examples: Mapping[str, str] | None) -> str:
+    """The item's example text: the account's own form (``examples``, e.g. naming its element) or META's."""
+    return (examples or {}).get(item) or checks.META[item].example
+
+
 def snapshot_of(suggestion: Suggestion, account_id: str = "suggestion") -> Snapshot:
     """A Snapshot holding only the suggested texts, in the regions the auditor reads them from."""
     texts: list[TextBlock] = []
     links: list[Link] = []
-    url = checks.META[LINK_ITEM].example
+    url = _example(LINK_ITEM, suggestion.examples)
     for p in suggestion.placements:
         if p.field.key == "website":
             links.append(Link(region=p.field.region, href=p.text, target=p.text, text=p.text, source=p.field.label))
@@ -133,8 +139,8 @@ def snapshot_of(suggestion: Suggestion, account_id: str = "suggestion") -> Snaps
     return Snapshot(account_id=account_id, platform=suggestion.platform, requested_url="", texts=texts, links=links)
 
 
-def _place(platform: str, text_items: Sequence[str], link_item: bool,
-           current: Mapping[str, int]) -> tuple[list[Placement], list[str]]:
+def _place(platform: str, text_items: Sequence[str], link_item: bool, current: Mapping[str, int],
+           examples: Mapping[str, str] | None = None) -> tuple[list[Placement], list[str]]:
     spec = fields_for(platform)
     notes: list[str] = []
     rooms: list[int | None] = []
@@ -144,9 +150,9 @@ def _place(platform: str, text_items: Sequence[str], link_item: bool,
             rooms.append(None)
         else:
             rooms.append(f.limit - used - (1 if used else 0))  # one space between the old text and the new
-    pieces = [(i, checks.META[i].example) for i in text_items]
+    pieces = [(i, _example(i, examples)) for i in text_items]
     if link_item and spec.website is None:
-        pieces.append((LINK_ITEM, checks.META[LINK_ITEM].example))
+        pieces.append((LINK_ITEM, _example(LINK_ITEM, examples)))
     buckets: list[list[tuple[str, str]]] = [[] for _ in spec.text]
     for item, text in pieces:
         for n, room in enumerate(rooms):
@@ -170,7 +176,7 @@ def _place(platform: str, text_items: Sequence[str], link_item: bool,
             room = None if f.limit is None else f.limit - used - (1 if used else 0)
             placements.append(Placement(f, " ".join(t for _, t in bucket), tuple(i for i, _ in bucket), room))
     if link_item and spec.website is not None:
-        url = checks.META[LINK_ITEM].example
+        url = _example(LINK_ITEM, examples)
         placements.append(Placement(spec.website, url, (LINK_ITEM,), spec.website.limit))
     return placements, notes
 
@@ -181,11 +187,12 @@ def _verify(s: Suggestion, policy: Policy) -> dict[str, str]:
 
 
 def suggest(platform: str, items: Iterable[str], policy: Policy,
-            current: Mapping[str, int] | None = None) -> Suggestion | None:
+            current: Mapping[str, int] | None = None, examples: Mapping[str, str] | None = None) -> Suggestion | None:
     """The text that would satisfy ``items`` on ``platform``, placed to fit the field limits.
 
     ``current`` gives the characters already used in each text field (see ``current_lengths``);
     the addition goes where it fits, the rest into the platform's next field (a pinned post).
+    ``examples`` replaces an item's example text for this account (e.g. one naming its element).
     """
     wanted = tuple(i for i in ITEM_IDS if i in set(items))
     if not wanted:
@@ -196,8 +203,8 @@ def suggest(platform: str, items: Iterable[str], policy: Policy,
     # The items alone first; then with one other item's example as context, in General Order order.
     for extra in (None, *[i for i in ITEM_IDS if i not in wanted and i != LINK_ITEM]):
         chosen = [i for i in ITEM_IDS if i in text_items or i == extra]
-        placements, notes = _place(platform, chosen, LINK_ITEM in wanted, current)
-        s = Suggestion(platform, wanted, (extra,) if extra else (), placements, notes)
+        placements, notes = _place(platform, chosen, LINK_ITEM in wanted, current, examples)
+        s = Suggestion(platform, wanted, (extra,) if extra else (), placements, notes, examples=dict(examples or {}))
         s.verified = _verify(s, policy)
         if s.ok:
             return s

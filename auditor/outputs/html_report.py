@@ -47,7 +47,7 @@ REGION_LABELS = {"bio": "bio", "about": "about section", "pinned": "pinned post"
 REGION_ORDER = ("bio", "about", "pinned", "profile_field", "header", "meta", "other", "feed")
 WALL_LABELS = {"login": "Login wall", "consent": "Cookie / consent wall", "error_page": "Error page",
                "suspended": "Account suspended", "not_found": "Page not found", "blocked": "Blocked by the platform",
-               "unfinished": "Run interrupted"}
+               "unfinished": "Not read this time"}
 SHOT_WIDTH = 440  # displayed width of a screenshot thumbnail (px)
 MAX_QUOTES = 3  # distinct quotes shown per item; the rest are counted
 OTHER_ELEMENT = "Element not recorded"
@@ -119,6 +119,7 @@ class FixView:
     room: int | None
     new_post: bool
     is_link: bool
+    example: str = ""  # for one item's advice: that item's own words in this text
 
 
 @dataclass
@@ -134,6 +135,8 @@ class AccountView:
     fix_verified: bool = False
     href: str | None = None
     final_href: str | None = None
+    reason_line: str = ""  # one line: why the account needs action (action list, mail digest)
+    todo_lines: list[tuple[str, str]] = field(default_factory=list)  # (what to do, text to paste or "")
 
 
 @dataclass
@@ -183,8 +186,25 @@ def _quotes(r: ItemResult) -> tuple[list[QuoteView], int]:
     return views[:MAX_QUOTES], max(0, len(views) - MAX_QUOTES)
 
 
-def _todo(item: str, r: ItemResult, a: AccountResult) -> str:
+UNREACHABLE_TODO = "Check that the URL in the registry is right and the account exists, then run the audit again."
+PARTIAL_TODO = ("Open the account in a browser (logged in if needed) and check each item that is not a pass "
+                "by hand.")
+NOT_READ_TODO = "Nothing to fix on the account: it was not read this time (see the notice at the top)."
+
+
+def placement_action(f: FixView) -> str:
+    """Where the fix box's text goes, in the words the fix box uses."""
+    if f.new_post:
+        return f"Publish as {f.label}"
+    return f"Put in the {f.label}" if f.is_link else f"Add to the {f.label}"
+
+
+def _todo(item: str, r: ItemResult, a: AccountResult, fix: FixView | None = None) -> str:
+    """What to do about one item. Where the fix box places text for it, the same place and words."""
     meta = checks.META[item]
+    if fix is not None and r.status in ("fail", "review"):
+        first = "" if r.status == "fail" else "Make the wording a clear statement. "
+        return f"{first}{placement_action(fix)}: “{fix.example}” (the ready-to-paste text below has it)."
     if r.status == "fail":
         return meta.remediation
     if r.status == "review":
@@ -192,7 +212,7 @@ def _todo(item: str, r: ItemResult, a: AccountResult) -> str:
             return "Confirm by hand. If it is missing: " + meta.remediation
         return "Check the wording the auditor quoted and make it a clear statement. " + meta.remediation
     if r.status == "error":
-        return "Check that the URL in the registry is right and the account exists, then run the audit again."
+        return UNREACHABLE_TODO
     return ""
 
 
@@ -222,44 +242,97 @@ def _snapshot(out_dir: Path, account_id: str) -> Snapshot | None:
         return None
 
 
-def _fix(view: AccountView, a: AccountResult, out_dir: Path, policy: Policy | None) -> None:
-    """Fill the suggested text: for failed items, and for unclear wording on a page read in full."""
+def account_examples(a: AccountResult, policy: Policy) -> dict[str, str]:
+    """Example texts in the account's own words: the policy's ``example_for_element`` with the
+    registry's element (or owner) filled in ("Maintained by <agency>'s Fifth District")."""
+    unit = (a.element or a.owner or "").strip()
+    if not unit:
+        return {}
+    return {item: spec.example_for_element.replace("{element}", unit)
+            for item, spec in policy.spec.items.items() if spec.example_for_element}
+
+
+def _fix(view: AccountView, a: AccountResult, out_dir: Path, policy: Policy | None) -> dict[str, FixView]:
+    """Fill the suggested text: for failed items, and for unclear wording on a page read in full.
+    Returns, by item, the placement that carries it (the per-item advice says the same)."""
     wanted = [i for i, r in a.items.items()
               if r.status == "fail" or (r.status == "review" and a.load.outcome == "ok")]
     if not wanted or policy is None:
-        return
+        return {}
     current = remediation.current_lengths(_snapshot(out_dir, a.id), a.platform)
-    s = remediation.suggest(a.platform, wanted, policy, current)
+    examples = account_examples(a, policy)
+    s = remediation.suggest(a.platform, wanted, policy, current, examples)
+    if s is not None and examples and not s.ok:  # the account's own words did not verify: the plain example
+        s = remediation.suggest(a.platform, wanted, policy, current)
     if s is None:
-        return
+        return {}
+    by_item: dict[str, FixView] = {}
     for p in s.placements:
-        view.fixes.append(FixView(p.field.label, p.text, ", ".join(checks.META[i].clause[-1] for i in p.items),
-                                  p.length, p.room, p.field.new_post, p.field.key == "website"))
+        f = FixView(p.field.label, p.text, ", ".join(checks.META[i].clause[-1] for i in p.items),
+                    p.length, p.room, p.field.new_post, p.field.key == "website")
+        view.fixes.append(f)
+        for i in p.items:
+            by_item[i] = FixView(**{**f.__dict__, "example": s.examples.get(i) or checks.META[i].example})
     view.fix_notes = s.notes
     view.fix_items = ", ".join(f"{checks.META[i].clause[-1]} ({short_name(i).lower()})" for i in s.fixes)
     view.fix_context = ", ".join(checks.META[i].clause[-1] for i in s.context)
     view.fix_verified = s.ok
+    return by_item
+
+
+def _action(view: AccountView, run_complete: bool) -> None:
+    """The one-line reason and the what-to-do lines of an account that needs action."""
+    a = view.a
+    if a.status == "compliant":
+        return
+    bad = [it for it in view.items if it.status in ("fail", "review") and not it.attested]
+    if a.status == "unreachable":
+        view.reason_line = "Could not be checked: " + (a.load.reason or WALL_LABELS.get(a.load.wall or "", "not read"))
+        view.todo_lines = [(NOT_READ_TODO if not run_complete else UNREACHABLE_TODO, "")]
+        return
+    def titled(it: ItemView) -> str:
+        m = checks.META[it.id]
+        return f"{m.clause[-1]}. {m.failure_title if it.status == 'fail' else m.title}"
+
+    fails = [titled(it) for it in bad if it.status == "fail"]
+    reviews = [titled(it) for it in bad if it.status == "review"]
+    parts = []
+    if fails:
+        parts.append("; ".join(fails))
+    if reviews:
+        lead = WALL_LABELS.get(a.load.wall or "", "") if a.load.outcome == "partial" else ""
+        parts.append(f"{lead + ': ' if lead else ''}to check by hand: " + "; ".join(reviews))
+    view.reason_line = ". ".join(parts) or view.why
+    view.todo_lines = [(placement_action(f), f.text) for f in view.fixes]
+    if a.load.outcome == "partial":
+        view.todo_lines.append((PARTIAL_TODO, ""))
+    elif not view.fixes:
+        view.todo_lines += [(it.todo, "") for it in bad if it.todo]
 
 
 def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> list[GroupView]:
     out = Path(out_dir) if out_dir else None
     groups: dict[str, list[AccountView]] = {}
     for a in run.accounts:
-        items = []
+        path = thumbnails.resolve(out, a.screenshot) if out else None
+        view = AccountView(a, [], _why(a), thumbnails.thumbnail(path) if path else None,
+                           href=safe_href(a.url), final_href=safe_href(a.load.final_url))
+        placed = _fix(view, a, out, policy) if out is not None else {}
         for item in ITEM_IDS:
             r = a.items.get(item) or ItemResult(item=item, status="error", reason="No result was recorded.")
             quotes, more = _quotes(r)
-            items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(item, r, a),
-                                  attested=r.attestation is not None and r.status == "pass",
-                                  attestation_expired=r.attestation is not None and r.status != "pass"))
-        path = thumbnails.resolve(out, a.screenshot) if out else None
-        view = AccountView(a, items, _why(a), thumbnails.thumbnail(path) if path else None,
-                           href=safe_href(a.url), final_href=safe_href(a.load.final_url))
-        if out is not None:
-            _fix(view, a, out, policy)
+            view.items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(item, r, a, placed.get(item)),
+                                       attested=r.attestation is not None and r.status == "pass",
+                                       attestation_expired=r.attestation is not None and r.status != "pass"))
+        _action(view, run.health.complete)
         groups.setdefault(a.element or OTHER_ELEMENT, []).append(view)
     return [GroupView(name, sorted(views, key=lambda v: account_key(v.a)))
             for name, views in sorted(groups.items(), key=lambda kv: element_key(kv[0]))]
+
+
+def actions(groups: list[GroupView]) -> list[AccountView]:
+    """The accounts that need action, in the report's order (element, then worst first)."""
+    return [v for g in groups for v in g.accounts if v.a.status != "compliant"]
 
 
 def when(iso: str) -> str:
@@ -287,20 +360,34 @@ def _default_policy(run: AuditRun) -> Policy | None:
     return policy if policy.id == run.policy_id else None
 
 
+def _context(run: AuditRun, groups: list[GroupView]) -> dict:
+    return dict(run=run, groups=groups, actions=actions(groups), items=ITEM_IDS, meta=checks.META,
+                short_name=short_name, item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS,
+                account_symbols=ACCOUNT_SYMBOLS, account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER,
+                shot_width=SHOT_WIDTH, attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,
+                attested_count=sum(1 for g in groups for v in g.accounts for it in v.items if it.attested),
+                changes=run.changes, placement_action=placement_action)
+
+
+def inline(html: str) -> str:
+    """Styles into style="" attributes (what mail clients keep); @media rules stay in <style>."""
+    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
+                                    apply_width_attributes=True)
+    return inliner.inline(html)
+
+
 def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> str:
     if policy is None and out_dir is not None:
         policy = _default_policy(run)
     groups = build(run, out_dir, policy)
-    html = environment().get_template("report.html.j2").render(
-        run=run, groups=groups, items=ITEM_IDS, meta=checks.META, short_name=short_name,
-        item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS, account_symbols=ACCOUNT_SYMBOLS,
-        account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER, shot_width=SHOT_WIDTH,
-        attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,
-        attested_count=sum(1 for g in groups for v in g.accounts for it in v.items if it.attested),
-        changes=run.changes)
-    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
-                                    apply_width_attributes=True)
-    return inliner.inline(html)
+    return inline(environment().get_template("report.html.j2").render(**_context(run, groups)))
+
+
+def build_views(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> list[GroupView]:
+    """The report's view model (for the mail digest, which says the same in fewer words)."""
+    if policy is None and out_dir is not None:
+        policy = _default_policy(run)
+    return build(run, out_dir, policy)
 
 
 def write(run: AuditRun, out_dir: Path, policy: Policy | None = None) -> Path:
