@@ -204,7 +204,7 @@ def _todo(item: str, r: ItemResult, a: AccountResult, fix: FixView | None = None
     meta = checks.META[item]
     if fix is not None and r.status in ("fail", "review"):
         first = "" if r.status == "fail" else "Make the wording a clear statement. "
-        return f"{first}{placement_action(fix)}: “{fix.example}” (the ready-to-paste text below has it)."
+        return f"{first}{placement_action(fix)}: “{fix.example}” (the same text is in the ready-to-paste box for this account)."
     if r.status == "fail":
         return meta.remediation
     if r.status == "review":
