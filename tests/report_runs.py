@@ -17,7 +17,7 @@ from auditor.status import count_statuses
 ELEMENTS = ("First District", "Second District", "Third District", "Office of Communications", None)
 
 
-def multiplied(demo_out: Path, out: Path, n: int) -> AuditRun:
+def multiplied(demo_out: Path, out: Path, n: int, report: bool = True) -> AuditRun:
     """An n-account run in ``out`` (results.json, report.html, snapshots, screenshots)."""
     demo = results_json.read(demo_out / "results.json")
     (out / "screenshots").mkdir(parents=True, exist_ok=True)
@@ -38,5 +38,6 @@ def multiplied(demo_out: Path, out: Path, n: int) -> AuditRun:
     run = demo.model_copy(update={"accounts": accounts, "counts": count_statuses(accounts)})
     run.health = health.of_run(run)
     results_json.write(run, out)
-    html_report.write(run, out)
+    if report:
+        html_report.write(run, out)
     return run

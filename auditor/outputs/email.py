@@ -260,7 +260,8 @@ def build_message(run: AuditRun, report_html: str, sender: str, recipients: list
     for n, (cid, data) in enumerate(d.images, 1):
         html_part.add_related(data, maintype="image", subtype="jpeg", cid=cid, disposition="inline",
                               filename=f"screenshot-{n}.jpg")
-    msg.add_attachment(report_html.encode("utf-8"), maintype="text", subtype="html", filename="report.html")
+    msg.add_attachment(report_html.encode("utf-8"), maintype="text", subtype="html", filename="report.html",
+                       params={"charset": "utf-8"})  # bytes: the file exactly as written
     return msg
 
 
@@ -362,6 +363,7 @@ def _client(s: SmtpSettings, deadline: _Deadline, context: ssl.SSLContext) -> sm
 
     kwargs: dict = {"context": context} if s.ssl else {}
     client = Client(timeout=deadline.remaining(), **kwargs)
+    client._host = s.host  # what SMTP(host) sets: STARTTLS and SMTP_SSL check the certificate against it
     deadline.client = client
     return client
 

@@ -204,7 +204,8 @@ def _todo(item: str, r: ItemResult, a: AccountResult, fix: FixView | None = None
     meta = checks.META[item]
     if fix is not None and r.status in ("fail", "review"):
         first = "" if r.status == "fail" else "Make the wording a clear statement. "
-        return f"{first}{placement_action(fix)}: “{fix.example}” (the same text is in the ready-to-paste box for this account)."
+        return (f"{first}{placement_action(fix)}: “{fix.example}” "
+                "(the same text is in the ready-to-paste box for this account).")
     if r.status == "fail":
         return meta.remediation
     if r.status == "review":
@@ -310,11 +311,12 @@ def _action(view: AccountView, run_complete: bool) -> None:
         view.todo_lines += [(it.todo, "") for it in bad if it.todo]
 
 
-def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> list[GroupView]:
+def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None,
+          thumbs: bool = True) -> list[GroupView]:
     out = Path(out_dir) if out_dir else None
     groups: dict[str, list[AccountView]] = {}
     for a in run.accounts:
-        path = thumbnails.resolve(out, a.screenshot) if out else None
+        path = thumbnails.resolve(out, a.screenshot) if out and thumbs else None
         view = AccountView(a, [], _why(a), thumbnails.thumbnail(path) if path else None,
                            href=safe_href(a.url), final_href=safe_href(a.load.final_url))
         placed = _fix(view, a, out, policy) if out is not None else {}
@@ -384,10 +386,10 @@ def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = N
 
 
 def build_views(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> list[GroupView]:
-    """The report's view model (for the mail digest, which says the same in fewer words)."""
+    """The report's view model without thumbnails (for the mail digest, which says the same in fewer words)."""
     if policy is None and out_dir is not None:
         policy = _default_policy(run)
-    return build(run, out_dir, policy)
+    return build(run, out_dir, policy, thumbs=False)
 
 
 def write(run: AuditRun, out_dir: Path, policy: Policy | None = None) -> Path:
