@@ -59,7 +59,7 @@ def assess(accounts: Sequence[AccountResult], interrupted: bool = False) -> RunH
         code, _ = Counter(codes).most_common(1)[0]
         example = next(a.load.reason for a in accounts if _network_code(a) == code)
         return RunHealth(complete=False, reason="no network",
-                         detail=f"Every one of the {n} accounts failed for the same network reason ({code}, e.g. "
+                         detail=f"Every one of the {n} accounts failed for a network reason (mostly {code}; e.g. "
                                 f"{example}). The machine that ran the audit has no usable network or name "
                                 "resolution, so no account was read. Run the audit again when the network works.")
     missing = [a for a in accounts if _missing_shard(a)]
