@@ -170,6 +170,8 @@ def test_offline_run_exits_3_with_a_banner_a_plain_subject_and_clean_history(tmp
     assert msg["Subject"].endswith(": audit could not run: no network")
     assert "The audit did not complete: no network" in msg.get_body(("html",)).get_content()
     assert "THE AUDIT DID NOT COMPLETE: no network." in msg.get_body(("plain",)).get_content()
+    assert "Not read this time (3): one, two, three" in msg.get_body(("plain",)).get_content()
+    assert "What to fix, account by account" not in (out / "report.html").read_text(encoding="utf-8")
 
     # The next run, with the network back, compares with the offline one: nothing is "fixed".
     back = [{**a, "url": site.add(f"/{a['id']}", GOOD)} for a in accounts]

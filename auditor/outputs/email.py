@@ -163,7 +163,7 @@ def _report_url(env: Mapping[str, str] | None = None) -> str:
 
 
 def _plain(run: AuditRun, shown: list, hidden: int, total_action: int, report_name: str, report_url: str,
-           archived: str, attested: int, changes_lines: list[str]) -> str:
+           archived: str, attested: int, changes_lines: list[str], unread: list[str]) -> str:
     c = run.counts
     lines = [subject(run), ""]
     if not run.health.complete:
@@ -176,6 +176,8 @@ def _plain(run: AuditRun, shown: list, hidden: int, total_action: int, report_na
     lines.append(f"The full report (evidence, screenshots, every item) is attached as {report_name}."
                  + (f" Online: {report_url}" if report_url else "") + (f" Archived as {archived}." if archived else ""))
     lines.append("")
+    if unread:
+        lines += [f"Not read this time ({len(unread)}): {', '.join(unread)}", ""]
     if shown:
         lines.append(f"Accounts that need action ({total_action}):")
         for v in shown:
@@ -200,7 +202,8 @@ def digest(run: AuditRun, out_dir: Path | None, sender: str, report_name: str = 
     from auditor.outputs import html_report, thumbnails
 
     groups = html_report.build_views(run, out_dir)
-    actions = html_report.actions(groups)
+    actions = html_report.actions(groups, run.health.complete)
+    unread = [a.id for a in html_report.not_read(run)]
     attested = sum(1 for a in run.accounts for r in a.items.values() if r.attestation and r.status == "pass")
     changes_lines = history.summary_lines(run.changes)[:MAX_CHANGE_LINES] if run.changes else []
     domain = _domain(sender)
@@ -221,13 +224,14 @@ def digest(run: AuditRun, out_dir: Path | None, sender: str, report_name: str = 
             images={k: cid[1:-1] for k, (cid, _) in images.items() if any(v.a.id == k for v in shown)},
             status_order=STATUS_ORDER, account_symbols=html_report.ACCOUNT_SYMBOLS,
             account_labels=html_report.ACCOUNT_LABELS, report_name=report_name, report_url=url, archived=kept,
-            attested=attested, changes_lines=changes_lines))
+            attested=attested, changes_lines=changes_lines, not_read=unread))
         size = len(html.encode("utf-8"))
         if size <= DIGEST_BUDGET or limit == 0:
             break
         limit = max(0, min(limit - 1, int(limit * DIGEST_BUDGET / size)))
     used = [(cid, data) for k, (cid, data) in images.items() if any(v.a.id == k for v in shown)]
-    text = _plain(run, shown, len(actions) - limit, len(actions), report_name, url, kept, attested, changes_lines)
+    text = _plain(run, shown, len(actions) - limit, len(actions), report_name, url, kept, attested, changes_lines,
+                  unread)
     return Digest(html, text, used, limit, len(actions) - limit)
 
 

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 import checks
-from auditor import remediation
+from auditor import health, remediation
 from auditor.fsutil import write_atomic
 from auditor.models import ITEM_IDS, AccountResult, AuditRun, Evidence, ItemResult, Snapshot
 from auditor.outputs import thumbnails
@@ -332,9 +332,16 @@ def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = No
             for name, views in sorted(groups.items(), key=lambda kv: element_key(kv[0]))]
 
 
-def actions(groups: list[GroupView]) -> list[AccountView]:
-    """The accounts that need action, in the report's order (element, then worst first)."""
-    return [v for g in groups for v in g.accounts if v.a.status != "compliant"]
+def actions(groups: list[GroupView], run_complete: bool = True) -> list[AccountView]:
+    """The accounts that need action, in the report's order (element, then worst first). When the
+    run did not complete, accounts that were not read are left out: there is nothing to fix on them."""
+    return [v for g in groups for v in g.accounts
+            if v.a.status != "compliant" and (run_complete or health.was_read(v.a))]
+
+
+def not_read(run: AuditRun) -> list[AccountResult]:
+    """Accounts not read in a run that did not complete (listed once, not as accounts to fix)."""
+    return [] if run.health.complete else [a for a in run.accounts if not health.was_read(a)]
 
 
 def when(iso: str) -> str:
@@ -363,7 +370,8 @@ def _default_policy(run: AuditRun) -> Policy | None:
 
 
 def _context(run: AuditRun, groups: list[GroupView]) -> dict:
-    return dict(run=run, groups=groups, actions=actions(groups), items=ITEM_IDS, meta=checks.META,
+    return dict(run=run, groups=groups, actions=actions(groups, run.health.complete), not_read=not_read(run),
+                items=ITEM_IDS, meta=checks.META,
                 short_name=short_name, item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS,
                 account_symbols=ACCOUNT_SYMBOLS, account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER,
                 shot_width=SHOT_WIDTH, attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,
