@@ -36,7 +36,8 @@ DEFAULT_SITES = Path("sites.yaml")
 DEFAULT_OUT = Path("audit-report")
 FAIL_ON = ("non_compliant", "unreachable", "needs_review", "never")
 EPILOG = ("exit codes: 0 no account at or above --fail-on; 1 the audit found accounts that need action; "
-          "2 bad input (nothing audited); 3 the tool itself failed; 4 the report is written but the e-mail "
+          "2 bad input (nothing audited); 3 the tool itself failed or the run did not complete (no network, no "
+          "browser, a shard missing; the report says why); 4 the report is written but the e-mail "
           "could not be sent; 130 interrupted (what was done is written)")
 
 
