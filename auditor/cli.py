@@ -38,7 +38,8 @@ DEFAULT_SITES = Path("sites.yaml")
 DEFAULT_OUT = Path("audit-report")
 FAIL_ON = ("non_compliant", "unreachable", "needs_review", "never")
 EPILOG = ("exit codes: 0 no account at or above --fail-on; 1 the audit found accounts that need action; "
-          "2 bad input (nothing audited); 3 the tool itself failed; 4 the report is written but the e-mail "
+          "2 bad input (nothing audited); 3 the tool itself failed or the run did not complete (no network, no "
+          "browser, a shard missing; the report says why); 4 the report is written but the e-mail "
           "could not be sent; 130 interrupted (what was done is written)")
 
 
@@ -247,9 +248,11 @@ def _finish(run: AuditRun, od: OutputDir, policy: Policy, delivery: Delivery | N
     folder, archive it from there (only this run's files), swap it into the output folder, mail
     it, and choose the exit code. The files are written before anything is sent: a mail failure
     loses nothing. A file that cannot be written is exit 3, with everything else kept."""
+    from auditor import health
     from auditor.outputs import archive, history
 
     d = delivery or Delivery()
+    run.health = health.of_run(run)  # before anything is written: every output shows it
     if d.previous is not None:
         run.changes = history.compare(d.previous, run, d.previous_source)
     from auditor import remediation
@@ -278,22 +281,26 @@ def _finish(run: AuditRun, od: OutputDir, policy: Policy, delivery: Delivery | N
     if kept is not None:
         digest = archive.sha256_file(kept / archive.MANIFEST)
         print(f"Archived: {kept} (MANIFEST.sha256 sha256 {digest})", file=sys.stderr)
+    if not run.health.complete:
+        print(f"auditor: the audit did not complete ({run.health.reason}): {run.health.detail}", file=sys.stderr)
     if run.interrupted:
         print("auditor: interrupted; unfinished accounts are marked in the report"
               + ("; the report was not mailed" if d.email_to else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
-    rc = exit_code(run, d.fail_on)
+    # A run that could not look is a tool failure (3), never findings (1): the mail still tells people.
+    rc = EXIT_TOOL_FAILED if not run.health.complete else exit_code(run, d.fail_on)
     if d.email_to and d.smtp:
-        rc = _mail(run, out, d.email_to, d.smtp) or rc
+        mailed = _mail(run, out, d.email_to, d.smtp, archived=kept)
+        rc = rc if rc == EXIT_TOOL_FAILED else (mailed or rc)
     return rc
 
 
-def _mail(run: AuditRun, out: Path, to: list[str], smtp: SmtpSettings) -> int:
+def _mail(run: AuditRun, out: Path, to: list[str], smtp: SmtpSettings, archived: Path | None = None) -> int:
     """0 when sent; EXIT_DELIVERY_FAILED (with the reason on stderr) when not."""
     from auditor.outputs import email
 
     try:
-        email.send_report(run, out, to, smtp)
+        email.send_report(run, out, to, smtp, archived=archived)
     except DeliveryError as exc:
         print(f"auditor: e-mail not sent: {str(exc).rstrip('.')}. The report is written: {out / 'report.html'}",
               file=sys.stderr)
@@ -480,6 +487,9 @@ def cmd_send(args: argparse.Namespace) -> int:
         run = results_json.read(path)
     except ValueError as exc:
         raise InputError(f"{path}: not a valid results.json: {str(exc).splitlines()[0]}") from None
+    from auditor import health
+
+    run.health = health.of_run(run)  # also for a results.json written before health was recorded
     return _mail(run, args.dir, to, smtp)
 
 

@@ -248,6 +248,7 @@ class Fix(_Model):
     placements: list[FixPlacement] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     verified: bool = False  # the text alone, placed as shown, passes the checks for ``items``
+    examples: dict[str, str] = Field(default_factory=dict)  # item -> its own words in the placed text
 
 
 class AccountResult(_Model):
@@ -289,6 +290,22 @@ class Changes(_Model):
     still_failing: list[ItemChange] = Field(default_factory=list)
     accounts_added: list[str] = Field(default_factory=list)
     accounts_removed: list[str] = Field(default_factory=list)
+    # Accounts whose page was not read this time (or in the previous run): their items are not
+    # compared, so an outage never shows as "newly failing" and the next run never as "fixed".
+    not_read: list[str] = Field(default_factory=list)
+    not_read_before: list[str] = Field(default_factory=list)
+
+
+class RunHealth(_Model):
+    """Whether the run itself did its job, apart from what it found (auditor/health.py decides).
+
+    ``complete`` is False when no account could be read for one shared reason (no network, the
+    browser did not start), a shard's results are missing, or the run was interrupted. ``reason``
+    is short, for a mail subject ("no network"); ``detail`` says it in a sentence."""
+
+    complete: bool = True
+    reason: str = ""
+    detail: str = ""
 
 
 class ItemInfo(_Model):
@@ -337,3 +354,4 @@ class AuditRun(_Model):
     accounts: list[AccountResult]
     changes: Changes | None = None  # since the previous run (--previous, or the archive's latest)
     policy: PolicyInfo | None = None  # the items and words of the run's policy (None in runs made before)
+    health: RunHealth = Field(default_factory=RunHealth)  # did the run itself complete (auditor/health.py)

@@ -111,6 +111,9 @@ class ItemSpec(_Strict):
     kind: str
     inputs: dict[str, Any] = Field(default_factory=dict)
     words: dict[str, str] = Field(default_factory=dict)
+    # The suggested text for an account whose registry entry names its element (or owner):
+    # "{element}" is replaced by it. Checked like every suggestion; the plain example otherwise.
+    example_for_element: Localised = ""
 
 
 class PolicySpec(_Strict):

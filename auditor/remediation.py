@@ -50,6 +50,7 @@ class Suggestion:
     notes: list[str] = field(default_factory=list)
     verified: dict[str, str] = field(default_factory=dict)  # item -> status on the suggestion alone
     language: str = ""
+    examples: dict[str, str] = field(default_factory=dict)  # the account's own example texts, by item
 
     @property
     def ok(self) -> bool:
@@ -75,6 +76,11 @@ def _is_link(policy: Policy, item: str) -> bool:
     return policy.kinds[item].link
 
 
+def _example(policy: Policy, item: str, language: str, examples: Mapping[str, str] | None = None) -> str:
+    """The item's example text: the account's own form (``examples``, e.g. naming its element) or the policy's."""
+    return (examples or {}).get(item) or policy.meta(item, language).example
+
+
 def snapshot_of(suggestion: Suggestion, policy: Policy, account_id: str = "suggestion") -> Snapshot:
     """A Snapshot holding only the suggested texts, in the regions the auditor reads them from."""
     texts: list[TextBlock] = []
@@ -87,14 +93,15 @@ def snapshot_of(suggestion: Suggestion, policy: Policy, account_id: str = "sugge
         texts.append(TextBlock(region=p.field.region, text=p.text, source=p.field.label))  # type: ignore[arg-type]
         for item in p.items:  # a URL typed into a bio becomes a link on these platforms
             if _is_link(policy, item):
-                url = policy.meta(item, suggestion.language).example
+                url = _example(policy, item, suggestion.language, suggestion.examples)
                 links.append(Link(region=p.field.region, href=url, target=url, text=url,  # type: ignore[arg-type]
                                   source=p.field.label))
     return Snapshot(account_id=account_id, platform=suggestion.platform, requested_url="", texts=texts, links=links)
 
 
 def _place(platform: str, text_items: Sequence[str], link_items: Sequence[str], current: Mapping[str, int],
-           policy: Policy, language: str) -> tuple[list[Placement], list[str]]:
+           policy: Policy, language: str, examples: Mapping[str, str] | None = None
+           ) -> tuple[list[Placement], list[str]]:
     spec = fields_for(platform)
     notes: list[str] = []
     rooms: list[int | None] = []
@@ -106,8 +113,8 @@ def _place(platform: str, text_items: Sequence[str], link_items: Sequence[str], 
             rooms.append(f.limit - used - (1 if used else 0))  # one space between the old text and the new
     # Only the agency's website goes into the website field (it holds one URL); other links go into the text.
     in_field = [i for i in link_items if policy.kinds[i].name == "website_link"][:1] if spec.website else []
-    pieces = [(i, policy.meta(i, language).example) for i in text_items]
-    pieces += [(i, policy.meta(i, language).example) for i in link_items if i not in in_field]
+    pieces = [(i, _example(policy, i, language, examples)) for i in text_items]
+    pieces += [(i, _example(policy, i, language, examples)) for i in link_items if i not in in_field]
     buckets: list[list[tuple[str, str]]] = [[] for _ in spec.text]
     for item, text in pieces:
         for n, room in enumerate(rooms):
@@ -131,7 +138,7 @@ def _place(platform: str, text_items: Sequence[str], link_items: Sequence[str], 
             room = None if f.limit is None else f.limit - used - (1 if used else 0)
             placements.append(Placement(f, " ".join(t for _, t in bucket), tuple(i for i, _ in bucket), room))
     if in_field and spec.website is not None:
-        url = policy.meta(in_field[0], language).example
+        url = _example(policy, in_field[0], language, examples)
         placements.append(Placement(spec.website, url, (in_field[0],), spec.website.limit))
     return placements, notes
 
@@ -142,12 +149,13 @@ def _verify(s: Suggestion, policy: Policy) -> dict[str, str]:
 
 
 def suggest(platform: str, items: Iterable[str], policy: Policy, current: Mapping[str, int] | None = None,
-            language: str | None = None) -> Suggestion | None:
+            language: str | None = None, examples: Mapping[str, str] | None = None) -> Suggestion | None:
     """The text that would satisfy ``items`` on ``platform``, placed to fit the field limits.
 
     ``current`` gives the characters already used in each text field (see ``current_lengths``);
     the addition goes where it fits, the rest into the platform's next field (a pinned post).
-    Items the auditor cannot see (kind ``not_visible``) get no text.
+    Items the auditor cannot see (kind ``not_visible``) get no text. ``examples`` replaces an item's
+    example text for this account (e.g. one naming its element).
     """
     language = language or policy.spec.language
     asked = set(items)
@@ -163,8 +171,9 @@ def suggest(platform: str, items: Iterable[str], policy: Policy, current: Mappin
     extras = [i for i in order if i not in wanted and not _is_link(policy, i) and policy.kinds[i].visible]
     for extra in (None, *extras):
         chosen = [i for i in order if i in text_items or i == extra]
-        placements, notes = _place(platform, chosen, link_items, current, policy, language)
-        s = Suggestion(platform, wanted, (extra,) if extra else (), placements, notes, language=language)
+        placements, notes = _place(platform, chosen, link_items, current, policy, language, examples)
+        s = Suggestion(platform, wanted, (extra,) if extra else (), placements, notes, language=language,
+                       examples=dict(examples or {}))
         s.verified = _verify(s, policy)
         if s.ok:
             return s
@@ -181,6 +190,19 @@ def language_of(account_language: str | None, snapshot: Snapshot | None, policy:
     return policy.detect_language(t.text for t in snapshot.profile_texts())
 
 
+def account_examples(a: AccountResult, policy: Policy, language: str) -> dict[str, str]:
+    """Example texts in the account's own words: the policy's ``example_for_element`` with the
+    registry's element (else owner) filled in, e.g. naming the district that maintains the page."""
+    unit = a.element or a.owner
+    if not unit:
+        return {}
+    out = {}
+    for item, spec in policy.spec.items.items():
+        if spec.example_for_element:
+            out[item] = policy.localised(spec.example_for_element, language).replace("{element}", unit)
+    return out
+
+
 def fix_for(a: AccountResult, snapshot: Snapshot | None, policy: Policy, language: str | None = None) -> Fix | None:
     """The paste-text for an account's failed items, and for unclear wording on a page read in full."""
     wanted = [i for i, r in a.items.items()
@@ -188,10 +210,15 @@ def fix_for(a: AccountResult, snapshot: Snapshot | None, policy: Policy, languag
     if not wanted:
         return None
     lang = language_of(language, snapshot, policy)
-    s = suggest(a.platform, wanted, policy, current_lengths(snapshot, a.platform), lang)
+    current = current_lengths(snapshot, a.platform)
+    s = suggest(a.platform, wanted, policy, current, lang, account_examples(a, policy, lang))
+    if s is not None and not s.ok:  # the account's own wording did not check out: the plain examples
+        s = suggest(a.platform, wanted, policy, current, lang) or s
     if s is None:
         return None
+    examples = {i: _example(policy, i, s.language, s.examples) for p in s.placements for i in p.items}
     return Fix(language=s.language, items=list(s.fixes), context=list(s.context), notes=s.notes, verified=s.ok,
+               examples=examples,
                placements=[FixPlacement(field=p.field.key, label=p.field.label, region=p.field.region, text=p.text,
                                         items=list(p.items), length=p.length, room=p.room, limit=p.field.limit,
                                         new_post=p.field.new_post, is_link=p.field.key == "website")

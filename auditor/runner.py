@@ -11,16 +11,17 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import checks
-from auditor import __version__, attestations
+from auditor import __version__, attestations, health
 from auditor.collect import har
 from auditor.collect.browser import BrowserSession
 from auditor.collect.collector import CollectOptions, collect
+from auditor.errors import ToolError
 from auditor.fsutil import write_atomic
 from auditor.models import Account, AccountResult, AuditRun, LoadSummary, Snapshot
 from auditor.policy import Policy
@@ -110,7 +111,7 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
     results: dict[str, AccountResult] = {}
     gate = asyncio.Semaphore(max(1, options.concurrency or default_concurrency(options.replay_har is not None)))
 
-    async with BrowserSession(options.browser) as session:
+    async with _browser(options.browser) as session:
         async def one(account: Account) -> None:
             async with gate:
                 budget = options.page_timeout_s * 3 + 30  # profile + extra tabs + screenshot
@@ -153,13 +154,35 @@ async def _main(accounts: list[Account], policy: Policy, options: AuditOptions,
             loop.remove_signal_handler(signal.SIGTERM)
 
 
+class BrowserNotStarted(ToolError):
+    """Chromium could not be found or launched: no account can be read (run health says so)."""
+
+
+@contextlib.asynccontextmanager
+async def _browser(executable: str | None) -> AsyncIterator[BrowserSession]:
+    try:
+        session = await BrowserSession(executable).__aenter__()
+    except ToolError as exc:
+        raise BrowserNotStarted(str(exc)) from exc
+    try:
+        yield session
+    finally:
+        await session.__aexit__(None, None, None)
+
+
 def audit(accounts: list[Account], policy: Policy, options: AuditOptions,
           progress: Progress | None = None) -> AuditRun:
     """Audit the accounts. An interrupted run (Ctrl-C, SIGTERM) still returns every account,
-    the unfinished ones marked as such; ``run.interrupted`` says so."""
+    the unfinished ones marked as such; ``run.interrupted`` says so. A browser that cannot start
+    gives every account that reason (outputs are still written; run health says why)."""
     started, t0 = now(), time.monotonic()
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    results, interrupted = asyncio.run(_main(accounts, policy, options, progress))
+    try:
+        results, interrupted = asyncio.run(_main(accounts, policy, options, progress))
+    except BrowserNotStarted as exc:
+        reason = f"{health.NOT_STARTED}: {exc}"
+        results = [judge(a, Snapshot.failed(a, reason, wall="unfinished"), policy) for a in accounts]
+        interrupted = False
     run = build_run(results, policy, options.registry_path, started, time.monotonic() - t0)
     run.interrupted = interrupted
     return run

@@ -9,9 +9,12 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import shutil
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -25,9 +28,11 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from auditor.models import AuditRun
 from auditor.outputs import email as mail
 from auditor.outputs import results_json
+from tests import report_runs
 from tests.conftest import ROOT, run_auditor
 
 USER, PASSWORD = "auditor-bot", "s3cr3t-Pa55w0rd-zq9"
+SENDER = "MPD Social Media Audit <audit-bot@mpdc.dc.gov>"  # the form docs/delivery.md shows
 
 
 def free_port() -> int:
@@ -103,7 +108,7 @@ def ssl_server(ca: tuple[trustme.CA, Path]) -> Iterator[Server]:
 def smtp_env(port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMTP_")}
     env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_USER=USER, SMTP_PASSWORD=PASSWORD,
-               SMTP_FROM="MPD Audit <audit@mpdc.dc.gov>", SMTP_TIMEOUT="10")
+               SMTP_FROM=SENDER, SMTP_TIMEOUT="10")
     env.update(extra)
     return env
 
@@ -132,6 +137,15 @@ def assert_no_password(proc, *dirs: Path) -> None:  # noqa: ANN001
                 assert PASSWORD.encode() not in p.read_bytes(), p
 
 
+def assert_cids_match(html: str, images: list) -> None:  # noqa: ANN001
+    """Every cid: in the HTML names exactly one part's Content-ID (with its <> removed), and back."""
+    cids = re.findall(r'src="cid:([^"]+)"', html)
+    ids = [img["Content-ID"] for img in images]
+    assert cids and sorted(f"<{c}>" for c in cids) == sorted(ids), (cids, ids)
+    for cid in cids:
+        assert re.fullmatch(r"[^<>\s@]+@mpdc\.dc\.gov", cid), cid  # no ">" or display name in the domain
+
+
 def parse(raw: bytes) -> EmailMessage:
     return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
 
@@ -143,26 +157,31 @@ def test_send_over_starttls_with_auth(starttls_server: Server, run_dir: Path) ->
     assert proc.returncode == 0, proc.stderr
     assert starttls_server.box.logins == [USER]
     [(sender, rcpts, raw)] = starttls_server.box.messages
-    assert sender == "audit@mpdc.dc.gov" and rcpts == ["comms@mpdc.dc.gov", "chief@mpdc.dc.gov"]
+    assert sender == "audit-bot@mpdc.dc.gov" and rcpts == ["comms@mpdc.dc.gov", "chief@mpdc.dc.gov"]
     msg = parse(raw)
     run = results_json.read(run_dir / "results.json")
     assert msg["Subject"] == f"MPD social media audit {run.started_at[:10]}: 3 of 5 accounts need action"
-    assert msg.get_content_type() == "multipart/alternative"
-    plain, related = msg.get_payload()
-    assert plain.get_content_type() == "text/plain"
+    assert msg.get_content_type() == "multipart/mixed"
+    body, attachment = msg.get_payload()
+    assert body.get_content_type() == "multipart/alternative"
+    plain, related = body.get_payload()
     text = plain.get_content()
     assert "5 accounts: 2 compliant, 2 non-compliant, 1 need review, 0 unreachable." in text
     assert "Fifth District on X (mpd-5d-x, x): non compliant: maintained by (fail), emergency contact (fail)" in text
+    assert "https://x.com/MPD_5D" in text and "Maintained by MPD's Fifth District." in text
+    assert "HTML part" not in text
     assert related.get_content_type() == "multipart/related"
     html_part, *images = related.get_payload()
     html = html_part.get_content()
-    assert html_part.get_content_type() == "text/html" and "Social media account compliance audit" in html
+    assert html_part.get_content_type() == "text/html" and "Accounts that need action (3)" in html
     assert "data:image" not in html, "mail clients drop data: URIs; thumbnails go as cid: parts"
-    assert len(images) == 5
+    assert_cids_match(html, images)
+    assert len(images) == 3  # the accounts that need action
     for img in images:
-        assert img.get_content_type() == "image/jpeg"
-        assert img.get_content().startswith(b"\xff\xd8"), "a real JPEG"
-        assert f'src="cid:{img["Content-ID"][1:-1]}"' in html
+        assert img.get_content_type() == "image/jpeg" and img.get_content().startswith(b"\xff\xd8")
+    # The full report rides along as a file, exactly as written.
+    assert attachment.get_filename() == "report.html" and attachment.get_content_disposition() == "attachment"
+    assert attachment.get_content() == (run_dir / "report.html").read_text(encoding="utf-8")
     assert "Mailed the report to comms@mpdc.dc.gov, chief@mpdc.dc.gov" in proc.stderr
     assert_no_password(proc, run_dir)
 
@@ -258,3 +277,125 @@ def test_subject_counts() -> None:
     assert mail.subject(run) == "MPD social media audit 2026-11-24: 3 of 24 accounts need action"
     run.counts = {"total": 24, "compliant": 24}
     assert mail.subject(run) == "MPD social media audit 2026-11-24: all 24 accounts compliant"
+
+
+@pytest.mark.browser
+def test_digest_stays_small_at_any_registry_size_and_the_text_says_the_same(finished_run: Path,
+                                                                           tmp_path: Path) -> None:
+    sizes = {}
+    for n in (5, 50, 400):
+        out = tmp_path / f"run{n}"
+        run = report_runs.multiplied(finished_run, out, n, report=n <= 50)
+        report = (out / "report.html").read_text(encoding="utf-8") if n <= 50 else "<html></html>"
+        msg = mail.build_message(run, report, SENDER, ["comms@mpdc.dc.gov"], out_dir=out,
+                                 env={"AUDIT_REPORT_URL": "https://ci.example.org/runs/7/report.html"})
+        msg = parse(msg.as_bytes())  # as a mail client receives it
+        body, attachment = msg.get_payload()
+        plain, related = body.get_payload()
+        html_part, *images = related.get_payload()
+        html, text = html_part.get_content(), plain.get_content()
+        sizes[n] = len(html.encode())
+        assert sizes[n] < 100_000, (n, sizes[n])
+        assert_cids_match(html, images)
+        assert attachment.get_filename() == "report.html" and attachment.get_content() == report
+        url = "https://ci.example.org/runs/7/report.html"
+        assert url in html and url in text
+        action = [a for a in run.accounts if a.status != "compliant"]
+        shown = [a for a in action if f"({a.id}, {a.platform})" in text]
+        assert shown and len(shown) == html.count('class="acct"')
+        for a in shown:  # the plain text carries what the HTML does: the URL, the reason, the text to paste
+            assert a.url in text and a.name in html
+        if n <= 50:
+            assert len(shown) == len(action)  # every account that needs action, in both parts
+        else:
+            hidden = len(action) - len(shown)
+            assert hidden > 0 and f"And {hidden} more accounts" in html and f"and {hidden} more account(s)" in text
+        for paste in re.findall(r'<div class="paste"[^>]*>([^<]+)</div>', html):
+            assert f"| {paste.strip()}".replace("&#39;", "'") in text.replace("&#39;", "'")
+    print(f"digest HTML bytes: {sizes}")
+
+
+class Dribbler:
+    """A loopback SMTP server that answers normally, except at one step where it sends its reply a
+    byte a second (every read gets a byte in time: only a deadline on the whole delivery stops it)."""
+
+    def __init__(self, slow_at: str) -> None:
+        self.slow_at = slow_at
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        conn, _ = self.sock.accept()
+        try:
+            self._dialogue(conn)
+        except OSError:
+            pass  # the client gave up
+        finally:
+            conn.close()
+
+    def _reply(self, conn: socket.socket, text: str, step: str) -> None:
+        data = text.encode() + b"\r\n"
+        if step != self.slow_at:
+            conn.sendall(data)
+            return
+        for byte in data:
+            conn.sendall(bytes([byte]))
+            time.sleep(1)
+
+    def _dialogue(self, conn: socket.socket) -> None:
+        self._reply(conn, "220 slow.example.org ESMTP " + "ready " * 8, "greeting")  # 75 s a byte a second
+        lines = conn.makefile("rb")
+        for raw in lines:
+            cmd = raw.decode(errors="replace").strip().upper()
+            if cmd.startswith(("EHLO", "HELO")):
+                self._reply(conn, "250-slow.example.org\r\n250 SIZE 50000000", "greeting")
+            elif cmd.startswith(("MAIL", "RCPT")):
+                self._reply(conn, "250 OK", "envelope")
+            elif cmd == "DATA":
+                self._reply(conn, "354 go ahead", "data")
+                for body in lines:
+                    if body in (b".\r\n", b".\n"):
+                        break
+                self._reply(conn, "250 queued", "send")
+            elif cmd == "QUIT":
+                self._reply(conn, "221 bye", "quit")
+                return
+            else:
+                self._reply(conn, "502 not here", "other")
+
+
+@pytest.mark.browser
+def test_a_server_that_dribbles_its_greeting_meets_the_deadline(run_dir: Path) -> None:
+    server = Dribbler("greeting")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMTP_")}
+    env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(server.port), SMTP_FROM=SENDER, SMTP_TIMEOUT="2")
+    t0 = time.monotonic()
+    proc = run_auditor("send", str(run_dir), "--email-to", "comms@mpdc.dc.gov", env=env)
+    elapsed = time.monotonic() - t0
+    assert proc.returncode == 4, proc.stderr
+    assert f"127.0.0.1:{server.port} did not complete the delivery within 2 s (SMTP_TIMEOUT): " \
+           "timed out at the greeting step" in proc.stderr
+    assert elapsed < 25, elapsed  # 2 s and the CLI's start-up; the greeting alone takes 75 s
+
+
+def test_a_server_that_dribbles_its_answer_to_the_message_meets_the_deadline() -> None:
+    server = Dribbler("send")
+    settings = mail.SmtpSettings(host="127.0.0.1", port=server.port, sender=SENDER, timeout=2)
+    msg = EmailMessage()
+    msg["Subject"], msg["From"], msg["To"] = "t", SENDER, "comms@mpdc.dc.gov"
+    msg.set_content("hello")
+    t0 = time.monotonic()
+    with pytest.raises(mail.DeliveryError, match="timed out at the send step"):
+        mail.send(msg, settings, ["comms@mpdc.dc.gov"])
+    assert time.monotonic() - t0 < 4
+
+
+def test_smtp_timeout_is_checked_and_defaults_to_a_minute() -> None:
+    base = {"SMTP_HOST": "h", "SMTP_FROM": SENDER}
+    assert mail.SmtpSettings.from_env(base).timeout == 60
+    for bad in ("soon", "0", "-3"):
+        with pytest.raises(mail.InputError, match="SMTP_TIMEOUT"):
+            mail.SmtpSettings.from_env({**base, "SMTP_TIMEOUT": bad})

@@ -7,12 +7,15 @@ as text, never as markup.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -20,6 +23,7 @@ import checks
 from auditor.collect.browser import LAUNCH_ARGS, find_chromium
 from auditor.models import ITEM_IDS, AccountResult, AuditRun, Evidence, ItemResult, LoadSummary
 from auditor.outputs import html_report, results_json
+from tests import report_runs
 from tests.conftest import run_auditor
 
 pytestmark = pytest.mark.browser
@@ -100,7 +104,7 @@ def test_demo_report_as_a_person_sees_it(demo_out: Path, browser: Browser) -> No
     assert order == ["acct-mpd-facebook", "acct-mpd-instagram", "acct-mpd-x", "acct-mpd-youtube", "acct-mpd-5d-x"]
 
     # Each matrix row links to its account section, without script.
-    o.page.get_by_role("link", name="Fifth District on X", exact=True).click()
+    o.page.locator("table.grid").get_by_role("link", name="Fifth District on X", exact=True).click()
     assert o.page.url.endswith("#acct-mpd-5d-x")
     assert o.page.locator("#acct-mpd-5d-x").is_visible()
 
@@ -112,13 +116,20 @@ def test_demo_report_as_a_person_sees_it(demo_out: Path, browser: Browser) -> No
     mark_bg = x.locator("mark").first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert mark_bg not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
 
-    # For a fail: what to do, and the ready-to-paste text (a pinned post: the bio is nearly full).
+    # For a fail: what to do, and the ready-to-paste text (a pinned post: the bio is nearly full), naming
+    # the account's own element. The per-item advice names the same place and words as the fix box.
     fifth = o.page.locator("#acct-mpd-5d-x").inner_text()
-    assert "What to do:" in fifth
+    fix = o.page.locator("#acct-mpd-5d-x .fix-text").inner_text()
+    assert "Maintained by MPD's Fifth District." in fix and checks.META["emergency_contact"].example in fix
     assert "Publish as a new post, pinned to the top of the profile" in fifth
-    for item in ("maintained_by", "emergency_contact"):
-        assert checks.META[item].example in fifth
     assert "already uses 142" in fifth and "Checked: this text" in fifth
+    todos = o.page.locator("#acct-mpd-5d-x .todo").all_inner_texts()
+    assert len(todos) == 2 and all("Publish as a new post, pinned to the top of the profile" in t for t in todos)
+    assert not any("bio" in t.lower() for t in todos), todos  # the bio is full: no advice to add to it
+    # The action list comes first: each account that needs action, its reason and what to do.
+    actions = o.page.locator("table.actions").inner_text()
+    assert "Fifth District on X" in actions and "Does not say MPD maintains the page" in actions
+    assert "MPD on X" not in actions.replace("Fifth District on X", "")
 
     # For review: why (the login wall), and the screenshot of what the auditor saw.
     insta = o.page.locator("#acct-mpd-instagram")
@@ -145,7 +156,10 @@ def test_demo_report_is_one_self_contained_mail_ready_file(demo_out: Path) -> No
     # Styles are inlined (mail clients drop <style>); only the print rules stay in a block.
     assert re.search(r'<td[^>]+class="cell fail"[^>]+style="[^"]*background', html)
     styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)
-    assert styles and all(s.strip().startswith("@media print") for s in styles)
+    assert styles and all(s.strip().startswith("@media") for s in styles)  # narrow screens and print
+    # Order for print: the action list before the matrix and accounts; the item explanations last.
+    order = [html.index(f'id="{i}"') for i in ("actions", "acct-mpd-5d-x", "items")]
+    assert order == sorted(order)
     assert html.count('id="acct-') == 5
     size = len(html.encode())
     assert size < 400_000, size  # five accounts, five thumbnails
@@ -206,3 +220,83 @@ def test_missing_or_escaping_screenshot_paths_are_skipped(demo_out: Path, tmp_pa
     b = demo.accounts[1].model_copy(update={"screenshot": "screenshots/none.jpg"})
     html = html_report.render(demo.model_copy(update={"accounts": [a, b]}), tmp_path)
     assert "data:image" not in html and html.count('id="acct-') == 2
+
+
+@pytest.fixture(scope="module")
+def fifty_out(demo_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report-fifty")
+    report_runs.multiplied(demo_out, out, 50)
+    return out
+
+
+# Screenshots, PDFs and PDF pages of the report, kept to look at (outside the repository).
+SHOTS = Path(os.environ.get("AUDITOR_TEST_ARTIFACTS", tempfile.gettempdir())) / "auditor-report-views"
+
+
+def test_report_reads_at_phone_tablet_and_desktop_widths(demo_out: Path, fifty_out: Path, browser: Browser) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    for name, out, widths in (("demo", demo_out, (390, 768, 1280)), ("fifty", fifty_out, (390,))):
+        for width in widths:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto((out / "report.html").resolve().as_uri())
+            if name == "demo":
+                page.screenshot(path=str(SHOTS / f"report-{name}-{width}.png"), full_page=True)
+            # The page is as wide as the screen: nothing to pan sideways.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+            row = page.locator("table.grid tr:has(a[href^='#acct-mpd-5d-x'])")
+            display = row.first.evaluate("e => getComputedStyle(e).display")
+            label = page.locator("table.grid .cell-label").first
+            fix = page.locator(".fix-text").first
+            fix_width = fix.evaluate("e => e.getBoundingClientRect().width")
+            if width == 390:  # the matrix is one card per account, each item labelled; the fix box is full width
+                assert display == "block" and label.is_visible()
+                assert fix_width > 300, fix_width
+            else:
+                assert display == "table-row" and not label.is_visible()
+            # No word of the ready-to-paste text is broken across lines (each line ends at a space).
+            text = fix.inner_text()
+            lines = fix.evaluate("""e => { const r = document.createRange(); const t = e.firstChild; const out = [];
+                let top = null, line = ''; for (let i = 0; i < t.length; i++) { r.setStart(t, i); r.setEnd(t, i + 1);
+                const y = r.getBoundingClientRect().top; if (top !== null && y > top + 2) { out.push(line); line = ''; }
+                top = y; line += t.data[i]; } out.push(line); return out; }""")
+            assert "".join(lines) == text
+            assert all(ln.endswith(" ") for ln in lines[:-1]), lines
+            page.close()
+
+
+def _pdf_pages(browser: Browser, report: Path, pdf: Path) -> list[str]:
+    page = browser.new_page()
+    page.goto(report.resolve().as_uri())
+    page.pdf(path=str(pdf), format="Letter", print_background=True)
+    page.close()
+    doc = pdfium.PdfDocument(str(pdf))
+    texts = [doc[i].get_textpage().get_text_bounded().replace("\r\n", "\n") for i in range(len(doc))]
+    for i in (0, 1, len(doc) // 2):
+        doc[i].render(scale=0.7).to_pil().save(pdf.with_name(f"{pdf.stem}-p{i + 1}.png"))
+    doc.close()
+    return texts
+
+
+def _fix_pages_agree(texts: list[str], names: list[str]) -> None:
+    """Every fix box is printed on the same page as its account's heading."""
+    for name in names:
+        fix_pages = [i for i, t in enumerate(texts) if f"What to fix on {name}:" in t]
+        assert len(fix_pages) == 1, (name, fix_pages)
+        assert f"{name}\nElement" in texts[fix_pages[0]], (name, fix_pages[0])
+
+
+def test_printed_report_action_list_first_fix_boxes_beside_their_accounts(demo_out: Path, fifty_out: Path,
+                                                                          browser: Browser) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    demo = _pdf_pages(browser, demo_out / "report.html", SHOTS / "report-demo.pdf")
+    assert "What to fix, account by account" in demo[0]  # the action list on the first page
+    assert "The six items, explained" in demo[-1] and all("The six items, explained" not in t for t in demo[:-1])
+    _fix_pages_agree(demo, ["MPD on Facebook", "Fifth District on X"])
+    assert len(demo) <= 9, len(demo)
+    fifty = _pdf_pages(browser, fifty_out / "report.html", SHOTS / "report-fifty.pdf")
+    run = results_json.read(fifty_out / "results.json")
+    with_fix = [a.name for a in run.accounts if a.status == "non_compliant"]
+    assert len(with_fix) == 20
+    _fix_pages_agree(fifty, with_fix)
+    assert len(fifty) <= 75, len(fifty)  # 50 accounts; 24 took 52 pages before
+    print(f"PDF pages: demo {len(demo)}, 50 accounts {len(fifty)}")

@@ -1,28 +1,32 @@
-"""Mail the report: a plain-text summary plus the HTML report, over SMTP (stdlib only).
+"""Mail a run: a digest (counts, the accounts that need action with their reason and text to
+paste, what changed) in HTML and plain text, with the full report.html attached (stdlib only).
 
 Settings come from the environment: SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM,
-SMTP_STARTTLS or SMTP_SSL (1/true/yes), and optionally SMTP_CA_FILE (a private CA bundle) and
-SMTP_TIMEOUT (seconds). The password is only ever handed to ``smtplib.login``: it is not in any
-repr, message, log or file, and every error text is scrubbed of it before it leaves this module.
+SMTP_STARTTLS or SMTP_SSL (1/true/yes), and optionally SMTP_CA_FILE (a private CA bundle),
+SMTP_TIMEOUT (seconds for the whole delivery, default 60) and AUDIT_REPORT_URL (where CI published
+the report; linked from the mail). The password is only ever handed to ``smtplib.login``: it is not
+in any repr, message, log or file, and every error text is scrubbed of it before it leaves this module.
 
-Many mail clients (Gmail on the web, Outlook) do not show ``data:`` URI images, so the mailed copy
-of the report carries its screenshot thumbnails as inline parts (multipart/related, ``cid:``).
-Structure: multipart/alternative [text/plain, multipart/related [text/html, image/jpeg ...]].
-"""
+The digest's HTML stays under about 90 KB whatever the registry's size (Gmail clips a body past
+about 102 KB): accounts beyond that are counted, not listed, and the attached report has them all.
+Its few screenshots are inline parts (``cid:``; Gmail and Outlook drop ``data:`` images) whose
+Content-IDs come from ``email.utils.make_msgid``. Structure: multipart/mixed [multipart/alternative
+[text/plain, multipart/related [text/html, image/jpeg ...]], text/html attachment report.html]."""
 
 from __future__ import annotations
 
 import base64
-import binascii
+import contextlib
 import os
-import re
 import smtplib
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +35,16 @@ from auditor.models import AuditRun
 from auditor.outputs import history
 from auditor.policy import run_items
 from auditor.registry import is_loopback
+from auditor.status import STATUS_ORDER
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
-_DATA_IMG = re.compile(r'src="data:image/(jpeg|png);base64,([A-Za-z0-9+/=]+)"')
-MAX_LISTED = 25  # accounts listed by name in the plain-text summary
+DEFAULT_TIMEOUT = 60.0  # seconds for the whole delivery (SMTP_TIMEOUT)
+DIGEST_BUDGET = 90_000  # bytes of HTML body at most (Gmail clips past about 102 KB)
+MAX_DIGEST_SHOTS = 10  # small screenshots in the digest (the report attached has every one)
+DIGEST_SHOT_WIDTH = 320  # pixels of a digest thumbnail (shown at 160 px: sharp on high-density screens)
+MAX_CHANGE_LINES = 60  # lines of "what changed" in the digest; the report has them all
+REPORT_URL_ENV = "AUDIT_REPORT_URL"  # where CI published the report, linked from the mail
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ class SmtpSettings:
     starttls: bool = False
     ssl: bool = False
     ca_file: str | None = None
-    timeout: float = 30.0
+    timeout: float = 60.0  # the whole delivery, not one read
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SmtpSettings:
@@ -86,9 +95,11 @@ class SmtpSettings:
         if ca_file and not Path(ca_file).is_file():
             raise InputError(f"SMTP_CA_FILE={ca_file}: file not found")
         try:
-            timeout = float(env.get("SMTP_TIMEOUT", "") or 30)
+            timeout = float(env.get("SMTP_TIMEOUT", "") or DEFAULT_TIMEOUT)
         except ValueError:
             raise InputError(f"SMTP_TIMEOUT={env.get('SMTP_TIMEOUT')!r} is not a number of seconds") from None
+        if not 0 < timeout < 86400:
+            raise InputError(f"SMTP_TIMEOUT={env.get('SMTP_TIMEOUT')!r}: give a number of seconds above 0")
         return cls(host=host, port=int(port_text), sender=sender, user=user, password=password,
                    starttls=starttls, ssl=use_ssl, ca_file=ca_file, timeout=timeout)
 
@@ -124,11 +135,29 @@ def subject(run: AuditRun) -> str:
     action = total - c.get("compliant", 0)
     date = run.started_at[:10]
     head = f"{agency_short(run)} social media audit {date}: "
+    if not run.health.complete and not run.interrupted and run.health.reason in ("no network",
+                                                                                "the browser could not start"):
+        return head + f"audit could not run: {run.health.reason}"
     if total and action == 0:
         body = f"all {total} account{'s' if total != 1 else ''} compliant"
     else:
         body = f"{action} of {total} account{'s' if total != 1 else ''} need{'s' if action == 1 else ''} action"
-    return head + body + (" (run interrupted)" if run.interrupted else "")
+    if run.interrupted:
+        return head + body + " (run interrupted)"
+    if not run.health.complete:
+        return head + f"audit did not complete ({run.health.reason}); " + body
+    return head + body
+
+
+@dataclass
+class Digest:
+    """The mail body: the same accounts, reasons and texts in HTML and in plain text."""
+
+    html: str
+    text: str
+    images: list[tuple[str, bytes]]  # (Content-ID with <>, JPEG bytes), referenced as cid: in html
+    shown: int  # accounts that need action listed in full
+    hidden: int  # listed only by count ("see the attached report")
 
 
 def _item_name(items: Mapping[str, Any], item: str) -> str:
@@ -137,59 +166,117 @@ def _item_name(items: Mapping[str, Any], item: str) -> str:
     return info.short.lower() if info else item.replace("_", " ")
 
 
-def plain_summary(run: AuditRun, report_name: str = "report.html") -> str:
+def _report_url(env: Mapping[str, str] | None = None) -> str:
+    """Where CI published the report (AUDIT_REPORT_URL), if it did; only an http(s) URL."""
+    url = (os.environ if env is None else env).get(REPORT_URL_ENV, "").strip()
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+def _plain(run: AuditRun, shown: list, hidden: int, total_action: int, report_name: str, report_url: str,
+           archived: str, attested: int, changes_lines: list[str], unread: list[str]) -> str:
     c = run.counts
-    lines = [subject(run), "",
-             f"{c.get('total', 0)} accounts: {c.get('compliant', 0)} compliant, {c.get('non_compliant', 0)} "
-             f"non-compliant, {c.get('needs_review', 0)} need review, {c.get('unreachable', 0)} unreachable.",
-             f"Policy: {run.policy_name} ({run.policy_id}). Registry: {run.registry or 'not recorded'}.", ""]
-    todo = [a for a in run.accounts if a.status != "compliant"]
-    items = run_items(run)
-    if todo:
-        lines.append("Accounts that need action:")
-        for a in todo[:MAX_LISTED]:
-            bad = [f"{_item_name(items, k)} ({r.status})" for k, r in a.items.items() if r.status != "pass"]
-            lines.append(f"  - {a.name} ({a.id}, {a.platform}): {a.status.replace('_', ' ')}: {', '.join(bad)}")
-        if len(todo) > MAX_LISTED:
-            lines.append(f"  ... and {len(todo) - MAX_LISTED} more (see the report)")
-        lines.append("")
-    attested = [(a, k) for a in run.accounts for k, r in a.items.items() if r.attestation and r.status == "pass"]
+    lines = [subject(run), ""]
+    if not run.health.complete:
+        lines += [f"THE AUDIT DID NOT COMPLETE: {run.health.reason}.", run.health.detail, ""]
+    lines += [f"{c.get('total', 0)} accounts: {c.get('compliant', 0)} compliant, {c.get('non_compliant', 0)} "
+              f"non-compliant, {c.get('needs_review', 0)} need review, {c.get('unreachable', 0)} unreachable.",
+              f"Policy: {run.policy_name} ({run.policy_id}). Registry: {run.registry or 'not recorded'}."]
     if attested:
-        lines.append(f"{len(attested)} item(s) pass on a person's attestation, not on what the auditor saw.")
+        lines.append(f"{attested} item(s) pass on a person's attestation, not on what the auditor saw.")
+    lines.append(f"The full report (evidence, screenshots, every item) is attached as {report_name}."
+                 + (f" Online: {report_url}" if report_url else "") + (f" Archived as {archived}." if archived else ""))
+    lines.append("")
+    if unread:
+        lines += [f"Not read this time ({len(unread)}): {', '.join(unread)}", ""]
+    items = run_items(run)
+    if shown:
+        lines.append(f"Accounts that need action ({total_action}):")
+        for v in shown:
+            bad = [f"{_item_name(items, k)} ({r.status})" for k, r in v.a.items.items() if r.status != "pass"]
+            lines += ["", f"* {v.a.name} ({v.a.id}, {v.a.platform}): {v.a.status.replace('_', ' ')}: {', '.join(bad)}",
+                      f"  {v.a.url}", f"  Why: {v.reason_line}"]
+            for how, text in v.todo_lines:
+                lines.append(f"  What to do: {how}" + (":" if text else ""))
+                lines += [f"    | {t}" for t in text.splitlines()] if text else []
+        if hidden:
+            lines += ["", f"  ... and {hidden} more account(s) that need action: see the attached report."]
         lines.append("")
-    if run.changes:
-        lines += history.summary_lines(run.changes) + [""]
-    lines.append(f"The full report (evidence, screenshots, text to paste) is the HTML part of this message "
-                 f"({report_name}); results.json holds the same results for tools.")
+    if changes_lines:
+        lines += changes_lines + [""]
+    lines.append("results.json beside the report holds the same results for tools.")
     return "\n".join(lines) + "\n"
 
 
-def build_message(run: AuditRun, report_html: str, sender: str, recipients: list[str]) -> EmailMessage:
+def digest(run: AuditRun, out_dir: Path | None, sender: str, report_name: str = "report.html",
+           archived: Path | None = None, env: Mapping[str, str] | None = None) -> Digest:
+    """The digest of ``run``: at most about DIGEST_BUDGET bytes of HTML whatever the registry's size."""
+    from auditor.outputs import html_report, thumbnails
+
+    groups = html_report.build_views(run, out_dir)
+    actions = html_report.actions(groups, run.health.complete)
+    unread = [a.id for a in html_report.not_read(run)]
+    attested = sum(1 for a in run.accounts for r in a.items.values() if r.attestation and r.status == "pass")
+    changes_lines = history.summary_lines(run.changes)[:MAX_CHANGE_LINES] if run.changes else []
+    domain = _domain(sender)
+    images: dict[str, tuple[str, bytes]] = {}
+    for v in actions[:MAX_DIGEST_SHOTS]:
+        path = thumbnails.resolve(out_dir, v.a.screenshot) if out_dir else None
+        thumb = thumbnails.thumbnail(path, width=DIGEST_SHOT_WIDTH) if path else None
+        if thumb:
+            cid = make_msgid(idstring=f"shot{len(images) + 1}", domain=domain)
+            images[v.a.id] = (cid, base64.b64decode(thumb[0].split(",", 1)[1]))
+    template = html_report.environment().get_template("digest.html.j2")
+    url, kept = _report_url(env), str(archived) if archived else ""
+    limit = len(actions)
+    while True:
+        shown = actions[:limit]
+        html = html_report.inline(template.render(
+            run=run, subject=subject(run), actions=actions, shown=shown, hidden=len(actions) - limit,
+            images={k: cid[1:-1] for k, (cid, _) in images.items() if any(v.a.id == k for v in shown)},
+            status_order=STATUS_ORDER, account_symbols=html_report.ACCOUNT_SYMBOLS,
+            account_labels=html_report.ACCOUNT_LABELS, report_name=report_name, report_url=url, archived=kept,
+            attested=attested, changes_lines=changes_lines, not_read=unread))
+        size = len(html.encode("utf-8"))
+        if size <= DIGEST_BUDGET or limit == 0:
+            break
+        limit = max(0, min(limit - 1, int(limit * DIGEST_BUDGET / size)))
+    used = [(cid, data) for k, (cid, data) in images.items() if any(v.a.id == k for v in shown)]
+    text = _plain(run, shown, len(actions) - limit, len(actions), report_name, url, kept, attested, changes_lines,
+                  unread)
+    return Digest(html, text, used, limit, len(actions) - limit)
+
+
+def plain_summary(run: AuditRun, report_name: str = "report.html", out_dir: Path | None = None) -> str:
+    """The plain-text part: the digest's accounts, URLs, reasons and texts to paste."""
+    return digest(run, out_dir, "", report_name).text
+
+
+def _domain(sender: str) -> str | None:
+    """The domain of the sender's address, also for 'Name <user@domain>' (for Message-ID and Content-IDs)."""
+    addr = parseaddr(sender)[1]
+    return addr.rpartition("@")[2].strip().strip(">") or None
+
+
+def build_message(run: AuditRun, report_html: str, sender: str, recipients: list[str],
+                  out_dir: Path | None = None, archived: Path | None = None,
+                  env: Mapping[str, str] | None = None) -> EmailMessage:
+    """multipart/mixed [multipart/alternative [text/plain, multipart/related [text/html, image/jpeg...]],
+    report.html]: the digest in both forms, the full report attached."""
+    d = digest(run, out_dir, sender, archived=archived, env=env)
     msg = EmailMessage()
     msg["Subject"] = subject(run)
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
     msg["Date"] = formatdate(localtime=False)
-    domain = sender.rpartition("@")[2] or None
-    msg["Message-ID"] = make_msgid(domain=domain)
-    msg.set_content(plain_summary(run))
-    images: list[tuple[str, str, bytes]] = []
-
-    def to_cid(m: re.Match[str]) -> str:
-        try:
-            data = base64.b64decode(m.group(2), validate=True)
-        except (binascii.Error, ValueError):
-            return m.group(0)
-        cid = make_msgid(idstring=f"shot{len(images) + 1}", domain=domain)
-        images.append((cid, m.group(1), data))
-        return f'src="cid:{cid[1:-1]}"'
-
-    html = _DATA_IMG.sub(to_cid, report_html)
-    msg.add_alternative(html, subtype="html")
+    msg["Message-ID"] = make_msgid(domain=_domain(sender))
+    msg.set_content(d.text)
+    msg.add_alternative(d.html, subtype="html")
     html_part = msg.get_payload()[1]
-    for n, (cid, subtype, data) in enumerate(images, 1):
-        html_part.add_related(data, maintype="image", subtype=subtype, cid=cid, disposition="inline",
-                              filename=f"screenshot-{n}.{'jpg' if subtype == 'jpeg' else subtype}")
+    for n, (cid, data) in enumerate(d.images, 1):
+        html_part.add_related(data, maintype="image", subtype="jpeg", cid=cid, disposition="inline",
+                              filename=f"screenshot-{n}.jpg")
+    msg.add_attachment(report_html.encode("utf-8"), maintype="text", subtype="html", filename="report.html",
+                       params={"charset": "utf-8"})  # bytes: the file exactly as written
     return msg
 
 
@@ -247,37 +334,95 @@ def _login(client: smtplib.SMTP, user: str, password: str) -> None:
     raise smtplib.SMTPNotSupportedError(f"the server offers AUTH {' '.join(advertised)}, not PLAIN or LOGIN")
 
 
+class _Deadline:
+    """One deadline for the whole delivery. smtplib's timeout is per read, so a server that sends a
+    byte a second never trips it; at the deadline a timer shuts the socket, and ``step`` says where
+    the dialogue was (connect, greeting, STARTTLS, AUTH, send)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.step = "connect"
+        self.fired = False
+        self.client: smtplib.SMTP | None = None
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        return max(0.05, self.end - time.monotonic())
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self.client.sock if self.client is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the raw socket, also under TLS
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _client(s: SmtpSettings, deadline: _Deadline, context: ssl.SSLContext) -> smtplib.SMTP:
+    """An SMTP client, not yet connected, that tells the deadline when the greeting is awaited."""
+    base = smtplib.SMTP_SSL if s.ssl else smtplib.SMTP
+
+    class Client(base):  # type: ignore[valid-type,misc]
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+            sock = super()._get_socket(host, port, timeout)
+            deadline.step = "greeting"
+            return sock
+
+    kwargs: dict = {"context": context} if s.ssl else {}
+    client = Client(timeout=deadline.remaining(), **kwargs)
+    client._host = s.host  # what SMTP(host) sets: STARTTLS and SMTP_SSL check the certificate against it
+    deadline.client = client
+    return client
+
+
 def send(msg: EmailMessage, s: SmtpSettings, recipients: list[str]) -> None:
-    """Send ``msg``; any failure is a DeliveryError whose text names what went wrong (never the password)."""
+    """Send ``msg`` within ``s.timeout`` seconds in all; any failure is a DeliveryError whose text
+    names what went wrong and at which step (never the password)."""
+    deadline = _Deadline(s.timeout)
     try:
-        context = ssl.create_default_context(cafile=s.ca_file)
-        client: smtplib.SMTP
-        if s.ssl:
-            client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-        else:
-            client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-        with client:
-            client.ehlo()
-            if s.starttls:
-                client.starttls(context=context)
+        with deadline:
+            context = ssl.create_default_context(cafile=s.ca_file)
+            client = _client(s, deadline, context)
+            client.connect(s.host, s.port)
+            with client:
                 client.ehlo()
-            if s.user and s.password:
-                _login(client, s.user, s.password)
-            refused = client.send_message(msg, from_addr=s.sender, to_addrs=recipients)
+                if s.starttls:
+                    deadline.step = "STARTTLS"
+                    client.starttls(context=context)
+                    client.ehlo()
+                if s.user and s.password:
+                    deadline.step = "AUTH"
+                    _login(client, s.user, s.password)
+                deadline.step = "send"
+                refused = client.send_message(msg, from_addr=s.sender, to_addrs=recipients)
     except Exception as exc:  # noqa: BLE001 - every failure becomes one scrubbed message
-        raise DeliveryError(scrub(_describe(exc, s), s.password, s.user)) from None
+        if deadline.fired or isinstance(exc, TimeoutError | socket.timeout):
+            text = (f"{s.host}:{s.port} did not complete the delivery within {s.timeout:g} s (SMTP_TIMEOUT): "
+                    f"timed out at the {deadline.step} step")
+        else:
+            text = _describe(exc, s)
+        raise DeliveryError(scrub(text, s.password, s.user)) from None
     if refused:
         raise DeliveryError(scrub(f"{s.host}:{s.port} refused some recipients: {', '.join(sorted(refused))} "
                                   "(the others were sent the report)", s.password, s.user))
 
 
-def send_report(run: AuditRun, out_dir: Path, recipients: list[str], settings: SmtpSettings) -> EmailMessage:
-    """Mail ``out_dir``/report.html (already written) with the run's summary."""
+def send_report(run: AuditRun, out_dir: Path, recipients: list[str], settings: SmtpSettings,
+                archived: Path | None = None) -> EmailMessage:
+    """Mail the run's digest with ``out_dir``/report.html (already written) attached."""
     report = out_dir / "report.html"
     try:
         html = report.read_text(encoding="utf-8")
     except OSError as exc:
         raise DeliveryError(f"{report}: cannot read the report to mail it: {exc.strerror}") from None
-    msg = build_message(run, html, settings.sender, recipients)
+    msg = build_message(run, html, settings.sender, recipients, out_dir=out_dir, archived=archived)
     send(msg, settings, recipients)
     return msg

@@ -1,7 +1,10 @@
 """What changed since the previous run: newly failing, fixed, still failing, accounts added/removed.
 
 "Failing" is any status but ``pass`` (fail, review, error): each needs someone to act. The
-comparison is per item of each account present in both runs, in the current run's order.
+comparison is per item of each account present in both runs, in the current run's order. An
+account whose page was not read, this time or the time before (no network, interrupted, a missing
+shard, a page that did not load), is listed as "not read" and its items are not compared: an
+outage is neither "newly failing" nor, in the next run, "fixed".
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.errors import InputError
+from auditor.health import was_read
 from auditor.models import AuditRun, Changes, ItemChange
 from auditor.outputs import results_json
 
@@ -22,6 +26,12 @@ def compare(previous: AuditRun, current: AuditRun, source: str = "") -> Changes:
     for a in current.accounts:
         old = before.get(a.id)
         if old is None:
+            continue
+        if not was_read(a):
+            changes.not_read.append(a.id)
+            continue
+        if not was_read(old):
+            changes.not_read_before.append(a.id)
             continue
         for item in a.items:
             if item not in a.items or item not in old.items:
@@ -57,10 +67,13 @@ def summary_lines(c: Changes) -> list[str]:
         return f"  - {ch.name} ({ch.account}): {ch.item.replace('_', ' ')}: {ch.before} -> {after}"
 
     lines = [f"Changes since the run of {c.previous_started_at}:"]
+    unread = [f" Not read this time (not compared): {', '.join(c.not_read)}"] if c.not_read else []
+    if c.not_read_before:
+        unread.append(f" Not read in the previous run (not compared): {', '.join(c.not_read_before)}")
     if not (c.newly_failing or c.fixed or c.accounts_added or c.accounts_removed):
         lines.append("  nothing new" + (f"; {len(c.still_failing)} item(s) still need action"
                                         if c.still_failing else ""))
-        return lines
+        return lines + unread
     for title, entries in (("Newly failing", c.newly_failing), ("Fixed", c.fixed)):
         if entries:
             lines.append(f" {title} ({len(entries)}):")
@@ -71,4 +84,4 @@ def summary_lines(c: Changes) -> list[str]:
         lines.append(f" Accounts added: {', '.join(c.accounts_added)}")
     if c.accounts_removed:
         lines.append(f" Accounts removed: {', '.join(c.accounts_removed)}")
-    return lines
+    return lines + unread

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
-from auditor import remediation
+from auditor import health, remediation
 from auditor.fsutil import write_atomic
 from auditor.models import AccountResult, AuditRun, Evidence, ItemInfo, ItemResult, PolicyInfo, Snapshot
 from auditor.outputs import thumbnails
@@ -47,7 +47,7 @@ REGION_LABELS = {"bio": "bio", "about": "about section", "pinned": "pinned post"
 REGION_ORDER = ("bio", "about", "pinned", "profile_field", "header", "meta", "other", "feed")
 WALL_LABELS = {"login": "Login wall", "consent": "Cookie / consent wall", "error_page": "Error page",
                "suspended": "Account suspended", "not_found": "Page not found", "blocked": "Blocked by the platform",
-               "unfinished": "Run interrupted"}
+               "unfinished": "Not read this time"}
 SHOT_WIDTH = 440  # displayed width of a screenshot thumbnail (px)
 MAX_QUOTES = 3  # distinct quotes shown per item; the rest are counted
 OTHER_ELEMENT = "Element not recorded"
@@ -119,6 +119,7 @@ class FixView:
     room: int | None
     new_post: bool
     is_link: bool
+    example: str = ""  # for one item's advice: that item's own words in this text
 
 
 @dataclass
@@ -134,6 +135,8 @@ class AccountView:
     fix_verified: bool = False
     href: str | None = None
     final_href: str | None = None
+    reason_line: str = ""  # one line: why the account needs action (action list, mail digest)
+    todo_lines: list[tuple[str, str]] = field(default_factory=list)  # (what to do, text to paste or "")
 
 
 @dataclass
@@ -184,8 +187,26 @@ def _quotes(r: ItemResult) -> tuple[list[QuoteView], int]:
     return views[:MAX_QUOTES], max(0, len(views) - MAX_QUOTES)
 
 
-def _todo(meta: ItemInfo, r: ItemResult, a: AccountResult) -> str:
+UNREACHABLE_TODO = "Check that the URL in the registry is right and the account exists, then run the audit again."
+PARTIAL_TODO = ("Open the account in a browser (logged in if needed) and check each item that is not a pass "
+                "by hand.")
+NOT_READ_TODO = "Nothing to fix on the account: it was not read this time (see the notice at the top)."
+
+
+def placement_action(f: FixView) -> str:
+    """Where the fix box's text goes, in the words the fix box uses."""
+    if f.new_post:
+        return f"Publish as {f.label}"
+    return f"Put in the {f.label}" if f.is_link else f"Add to the {f.label}"
+
+
+def _todo(meta: ItemInfo, r: ItemResult, a: AccountResult, fix: FixView | None = None) -> str:
+    """What to do about one item. Where the fix box places text for it, the same place and words."""
     how = meta.remediations.get(a.fix.language, meta.remediation) if a.fix else meta.remediation
+    if fix is not None and r.status in ("fail", "review"):
+        first = "" if r.status == "fail" else "Make the wording a clear statement. "
+        return (f"{first}{placement_action(fix)}: “{fix.example}” "
+                "(the same text is in the ready-to-paste box for this account).")
     if r.status == "fail" or (r.status == "review" and meta.kind == "not_visible"):  # nothing quoted to reword
         return how
     if r.status == "review":
@@ -193,7 +214,7 @@ def _todo(meta: ItemInfo, r: ItemResult, a: AccountResult) -> str:
             return "Confirm by hand. If it is missing: " + how
         return "Check the wording the auditor quoted and make it a clear statement. " + how
     if r.status == "error":
-        return "Check that the URL in the registry is right and the account exists, then run the audit again."
+        return UNREACHABLE_TODO
     return ""
 
 
@@ -224,48 +245,97 @@ def _snapshot(out_dir: Path, account_id: str) -> Snapshot | None:
 
 
 def _fix(view: AccountView, a: AccountResult, meta: dict[str, ItemInfo], out_dir: Path | None,
-         policy: Policy | None) -> None:
+         policy: Policy | None) -> dict[str, FixView]:
     """Lay out the account's suggested text (results.json's ``fix``; computed here only for a run made
-    before runs recorded it, when the policy is given)."""
+    before runs recorded it, when the policy is given). Returns, by item, the placement that carries
+    it (the per-item advice says the same)."""
     fix = a.fix
     if fix is None and policy is not None and out_dir is not None:
         fix = remediation.fix_for(a, _snapshot(out_dir, a.id), policy, a.language)
     if fix is None:
-        return
+        return {}
 
     def mark(i: str) -> str:
         return meta[i].mark if i in meta else i
 
+    by_item: dict[str, FixView] = {}
     for p in fix.placements:
-        view.fixes.append(FixView(p.label, p.text, ", ".join(mark(i) for i in p.items), p.length, p.room,
-                                  p.new_post, p.is_link))
+        f = FixView(p.label, p.text, ", ".join(mark(i) for i in p.items), p.length, p.room, p.new_post, p.is_link)
+        view.fixes.append(f)
+        for i in p.items:
+            by_item[i] = FixView(**{**f.__dict__, "example": fix.examples.get(i, p.text)})
     view.fix_notes = fix.notes
     view.fix_items = ", ".join(f"{mark(i)} ({meta[i].short.lower() if i in meta else i})" for i in fix.items)
     view.fix_context = ", ".join(mark(i) for i in fix.context)
     view.fix_verified = fix.verified
+    return by_item
 
 
-def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> list[GroupView]:
+def _action(view: AccountView, run_complete: bool, meta: dict[str, ItemInfo]) -> None:
+    """The one-line reason and the what-to-do lines of an account that needs action."""
+    a = view.a
+    if a.status == "compliant":
+        return
+    bad = [it for it in view.items if it.status in ("fail", "review") and not it.attested]
+    if a.status == "unreachable":
+        view.reason_line = "Could not be checked: " + (a.load.reason or WALL_LABELS.get(a.load.wall or "", "not read"))
+        view.todo_lines = [(NOT_READ_TODO if not run_complete else UNREACHABLE_TODO, "")]
+        return
+
+    def titled(it: ItemView) -> str:
+        m = meta[it.id]
+        return f"{m.mark}. {m.failure_title if it.status == 'fail' else m.title}"
+
+    fails = [titled(it) for it in bad if it.status == "fail"]
+    reviews = [titled(it) for it in bad if it.status == "review"]
+    parts = []
+    if fails:
+        parts.append("; ".join(fails))
+    if reviews:
+        lead = WALL_LABELS.get(a.load.wall or "", "") if a.load.outcome == "partial" else ""
+        parts.append(f"{lead + ': ' if lead else ''}to check by hand: " + "; ".join(reviews))
+    view.reason_line = ". ".join(parts) or view.why
+    view.todo_lines = [(placement_action(f), f.text) for f in view.fixes]
+    if a.load.outcome == "partial":
+        view.todo_lines.append((PARTIAL_TODO, ""))
+    elif not view.fixes:
+        view.todo_lines += [(it.todo, "") for it in bad if it.todo]
+
+
+def build(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None,
+          thumbs: bool = True) -> list[GroupView]:
     out = Path(out_dir) if out_dir else None
     info = run_policy(run)
     meta = {i.id: i for i in info.items}
     groups: dict[str, list[AccountView]] = {}
     for a in run.accounts:
-        items = []
+        path = thumbnails.resolve(out, a.screenshot) if out and thumbs else None
+        view = AccountView(a, [], _why(a), thumbnails.thumbnail(path) if path else None,
+                           href=safe_href(a.url), final_href=safe_href(a.load.final_url))
+        placed = _fix(view, a, meta, out, policy)
         for item, m in meta.items():
             r = a.items.get(item) or ItemResult(item=item, status="error", reason="No result was recorded.")
             quotes, more = _quotes(r)
-            items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(m, r, a),
-                                  attested=r.attestation is not None and r.status == "pass",
-                                  attestation_expired=r.attestation is not None and r.status != "pass"))
-        path = thumbnails.resolve(out, a.screenshot) if out else None
-        view = AccountView(a, items, _why(a), thumbnails.thumbnail(path) if path else None,
-                           href=safe_href(a.url), final_href=safe_href(a.load.final_url))
-        _fix(view, a, meta, out, policy)
+            view.items.append(ItemView(item, r.status, r.reason, quotes, more, _todo(m, r, a, placed.get(item)),
+                                       attested=r.attestation is not None and r.status == "pass",
+                                       attestation_expired=r.attestation is not None and r.status != "pass"))
+        _action(view, run.health.complete, meta)
         groups.setdefault(a.element or OTHER_ELEMENT, []).append(view)
     first = tuple(info.element_order)
     return [GroupView(name, sorted(views, key=lambda v: account_key(v.a)))
             for name, views in sorted(groups.items(), key=lambda kv: element_key(kv[0], first))]
+
+
+def actions(groups: list[GroupView], run_complete: bool = True) -> list[AccountView]:
+    """The accounts that need action, in the report's order (element, then worst first). When the
+    run did not complete, accounts that were not read are left out: there is nothing to fix on them."""
+    return [v for g in groups for v in g.accounts
+            if v.a.status != "compliant" and (run_complete or health.was_read(v.a))]
+
+
+def not_read(run: AuditRun) -> list[AccountResult]:
+    """Accounts not read in a run that did not complete (listed once, not as accounts to fix)."""
+    return [] if run.health.complete else [a for a in run.accounts if not health.was_read(a)]
 
 
 def when(iso: str) -> str:
@@ -304,20 +374,33 @@ def document_words(info: PolicyInfo) -> dict[str, str]:
             "items_of": info.section or info.document or info.name}
 
 
-def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> str:
-    groups = build(run, out_dir, policy)
+def _context(run: AuditRun, groups: list[GroupView]) -> dict:
     info = run_policy(run)
-    html = environment().get_template("report.html.j2").render(
-        run=run, groups=groups, items=[i.id for i in info.items], meta={i.id: i for i in info.items},
-        pol=info, words=document_words(info), short_name=short_name,
-        item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS, account_symbols=ACCOUNT_SYMBOLS,
-        account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER, shot_width=SHOT_WIDTH,
-        attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,
-        attested_count=sum(1 for g in groups for v in g.accounts for it in v.items if it.attested),
-        changes=run.changes)
+    return dict(run=run, groups=groups, actions=actions(groups, run.health.complete), not_read=not_read(run),
+                items=[i.id for i in info.items], meta={i.id: i for i in info.items},
+                pol=info, words=document_words(info),
+                short_name=short_name, item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS,
+                account_symbols=ACCOUNT_SYMBOLS, account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER,
+                shot_width=SHOT_WIDTH, attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,
+                attested_count=sum(1 for g in groups for v in g.accounts for it in v.items if it.attested),
+                changes=run.changes, placement_action=placement_action)
+
+
+def inline(html: str) -> str:
+    """Styles into style="" attributes (what mail clients keep); @media rules stay in <style>."""
     inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
                                     apply_width_attributes=True)
     return inliner.inline(xml_text(html))  # page text may carry control characters or lone surrogates
+
+
+def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> str:
+    groups = build(run, out_dir, policy)
+    return inline(environment().get_template("report.html.j2").render(**_context(run, groups)))
+
+
+def build_views(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = None) -> list[GroupView]:
+    """The report's view model without thumbnails (for the mail digest, which says the same in fewer words)."""
+    return build(run, out_dir, policy, thumbs=False)
 
 
 def write(run: AuditRun, out_dir: Path, policy: Policy | None = None) -> Path:
