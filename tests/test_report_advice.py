@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import checks
+from auditor import remediation
 from auditor.models import ITEM_IDS, AccountResult, AuditRun, ItemResult, LoadSummary, Snapshot, TextBlock
 from auditor.outputs import html_report
 from auditor.policy import load_policy
@@ -59,4 +60,4 @@ def test_item_advice_names_the_bio_when_the_text_fits(tmp_path: Path) -> None:
 def test_without_element_or_owner_the_policy_example_stands(tmp_path: Path) -> None:
     v = _view(_run(tmp_path, None, bio="News."), tmp_path)
     assert checks.META["maintained_by"].example in v.fixes[0].text
-    assert html_report.account_examples(v.a, load_policy()) == {}
+    assert remediation.account_examples(v.a, load_policy(), "en") == {}
