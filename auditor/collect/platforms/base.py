@@ -180,6 +180,9 @@ class Platform:
     # The part the cleaned meta description is, verbatim, when the module recognises the platform's
     # format (None: meta text may pass an item, but never counts as having seen a part).
     meta_part: str | None = None
+    # Descriptions the platform writes on pages that are not a profile (its log-in page, its home):
+    # read as "other", never as the account's words.
+    meta_boilerplate: tuple[str, ...] = ()
 
     # -- which pages to load -------------------------------------------------------------------
     def urls(self, url: str) -> list[tuple[str, str]]:
@@ -291,6 +294,9 @@ class Platform:
         for key in META_DESCRIPTION_KEYS:
             value = out.meta.get(key)
             if not value:
+                continue
+            if any(re.search(pattern, value, re.I) for pattern in self.meta_boilerplate):
+                out.add_text("other", value, f"meta {key} (the platform's own words)", cap.url)
                 continue
             parsed = self.split_meta(value, cap)
             for quoted in parsed.feed:

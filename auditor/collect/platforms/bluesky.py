@@ -17,6 +17,10 @@ Read:
   post (pinned); every other post is feed. Link targets come from the post's link facets and
   external embeds (the real URI, whatever the visible text says).
 
+Layouts read: bsky.app's server HTML (meta, JSON-LD ProfilePage, noscript summary) and the
+rendered React Native Web DOM (2024-26 data-testid hooks); the AppView API answers above.
+Meta: og:description is the description verbatim (``meta_part`` bio).
+
 Coverage (profile_parts: header, bio, pinned; Bluesky has no website or contact field: links live
 in the description). getProfile establishes the header and the bio (no ``description`` key on a
 profile answer is an empty bio) and, without a ``pinnedPost``, that there is no pinned post;

@@ -135,6 +135,7 @@ class Facebook(Platform):
     login_markers = (r"you must log in to continue", r"log in to facebook", r"log into facebook")
     profile_parts = ("header", "about", "website", "contact")
     meta_part = "about"
+    meta_boilerplate = (r"^Log in to Facebook to start sharing", r"^See posts, photos and more on Facebook\.?$")
 
     def split_meta(self, value: str, cap: PageCapture) -> MetaText:
         m = list(_COUNTS.finditer(value))

@@ -226,6 +226,7 @@ def meta_json_scripts(soup: BeautifulSoup) -> list[Any]:
 _META_COUNTS = r"[\d.,]+[KMB]? Followers, [\d.,]+[KMB]? Following, [\d.,]+[KMB]? Posts - "
 META_NO_BIO = re.compile(rf"^{_META_COUNTS}See Instagram photos and videos from .+$", re.S)
 META_BIO = re.compile(rf'^{_META_COUNTS}.+? on Instagram: "(?P<bio>.*)"$', re.S)
+META_QUOTE = re.compile(r'^.*? on (?:Instagram|[A-Z][a-z]+ \d{1,2}, \d{4}): "(?P<bio>.*)"$', re.S)  # other forms
 
 
 _RESERVED = re.compile(r"^(?:accounts|explore|p|reel|reels|stories|direct|about|legal|developer)$")
@@ -255,13 +256,16 @@ class Instagram(Platform):
     profile_parts = ("header", "bio", "website", "contact")
     frames = (Frame(PROFILE_HEADER, ("website",), "profile header"),)
     meta_part = "bio"
+    meta_boilerplate = (r"^Create an account or log in to Instagram",)
 
     def split_meta(self, value: str, cap: PageCapture) -> MetaText:
         if META_NO_BIO.match(value):
             return MetaText()
-        m = META_BIO.match(value)
+        m = META_BIO.match(value) or META_QUOTE.match(value)
+        if m and _RESERVED.match(handle_from_url(cap.final_url or cap.url)):
+            return MetaText(feed=[m.group("bio")])  # a post's page: the quoted text is its caption
         if m:
-            return MetaText(own=m.group("bio"), verbatim=bool(m.group("bio").strip()))
+            return MetaText(own=m.group("bio"), verbatim=m.re is META_BIO and bool(m.group("bio").strip()))
         return MetaText(own=value)
     unavailable_markers = (
         (r"sorry, this page isn.t available", "not_found"),

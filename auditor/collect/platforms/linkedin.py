@@ -32,6 +32,10 @@ row (contact) are seen with it, established empty when their rows are absent. On
 home tab the About card is the about part and its Contact info box the website; the phone shows
 only on the about tab, so contact is seen there or not at all. Updates are feed, never a part.
 
+Meta: "<name> | N followers on LinkedIn. <tagline> | <about text>" (cut): the follower count is
+dropped; the rest is LinkedIn's composition of the tagline and a cut about text, kept as meta but
+never counted as a part seen (``meta_part`` None).
+
 JSON-LD (``Organization``, also inside ``@graph``): description (about), sameAs / url (website),
 address. og:description (meta) is LinkedIn's own "<name> | N followers on LinkedIn. <tagline> |
 <about text>".
@@ -100,6 +104,7 @@ class LinkedIn(Platform):
         Rule("about", ".org-about-us-organization-description__text", "about tab description", part="about"),
     )
     profile_parts = ("header", "bio", "about", "website", "contact")
+    meta_boilerplate = (r"^\d+ million\+ members \| Manage your professional identity",)
     frames = (
         Frame(".top-card-layout, section.org-top-card", ("bio",), "top card"),
         Frame('[data-test-id="about-us"], section.about-us', ("about", "website", "contact"), "about-us block"),

@@ -18,6 +18,10 @@ Read:
   other ``article`` posts are feed; the sign-in banner and the instance's sidebar are
   chrome.
 
+Layouts read: the Mastodon 3.x-4.x web app (rendered ``.account__header``), its logged-out
+script shell (meta only), and the v1 lookup API answer (4.x).
+Meta: after the counts, the note as plain text (``meta_part`` bio).
+
 Coverage (profile_parts: header, bio, website, contact; a website or contact detail on Mastodon is
 one of the profile's ``fields``). The lookup answer establishes all four: the note (empty when
 ""), and the fields read whole (website and contact seen with them; empty when there are none).

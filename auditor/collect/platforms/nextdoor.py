@@ -15,6 +15,8 @@ Organization) and og:description are read generically. ``script#__NEXT_DATA__`` 
 present, only from the object that is the agency itself (``__typename`` Agency/PublicAgency/
 AgencyPage): description as about, phone, e-mail and website as profile fields; post objects in
 the same data are never read.
+Layouts read: the 2023-25 agency-detail and /pages/ layouts (data-testid hooks or English card
+headings, ``__NEXT_DATA__``). Meta: read generically, never as a part seen (``meta_part`` None).
 Coverage (profile_parts: header, about, website, contact): the agency name h1 is the header seen,
 the about text (test id or card) the about part, the contact block (test id or card) is read whole
 and is the contact part and the website with it; the agency object in ``__NEXT_DATA__``
@@ -74,6 +76,7 @@ class Nextdoor(Platform):
         Rule("profile_field", _contact, "contact card", part="contact"),
     )
     profile_parts = ("header", "about", "website", "contact")
+    meta_boilerplate = (r"^Log in to Nextdoor", r"^Nextdoor is where you connect")
     frames = (Frame(lambda body: body.select('[data-testid="agency-contact"]') + _contact(body), ("website",),
                     "contact block", empty=False),)
     unavailable_markers = (

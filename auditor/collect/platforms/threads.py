@@ -11,6 +11,7 @@ Read:
   (the biography from the JSON) and labelled bio; profile links (l.threads.net / l.threads.com
   wrappers outside posts) are profile fields; nav, footer, the log-in banner and dialogs are chrome.
 - ``og:description`` ("N followers • bio. See the latest conversations with @handle.").
+Layouts read: the 2023-25 threads.net / threads.com page (data-sjs JSON and the rendered DOM).
 Meta: ``N Followers • N Threads • <bio>. See the latest conversations with @handle.``: the counts
 and Threads' own sentence are dropped, the bio kept as meta; no real capture was available to
 confirm it is verbatim, so it counts as no part seen.
@@ -75,6 +76,7 @@ class Threads(Platform):
     )
     login_markers = (r"log in (?:or sign up )?to see", *Platform.login_markers)
     profile_parts = ("header", "bio", "website")
+    meta_boilerplate = (r"^Join Threads to share ideas",)
 
     def split_meta(self, value: str, cap: PageCapture) -> MetaText:
         return MetaText(own=META_TAIL.sub("", META_COUNTS.sub("", value)).strip())

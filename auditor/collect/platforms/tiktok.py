@@ -107,18 +107,19 @@ class TikTok(Platform):
     profile_parts = ("header", "bio", "website")
     frames = (Frame('[data-e2e="user-title"]', ("bio", "website"), "user-title profile header"),)
     meta_part = "bio"
+    meta_boilerplate = (r"^TikTok - trends start here",)
 
     def split_meta(self, value: str, cap: PageCapture) -> MetaText:
-        head = META_HEAD.match(value)
-        if not head:
-            return MetaText(own=value)
-        rest = value[head.end():]
-        watch = META_WATCH.search(rest)
-        if not watch:
-            return MetaText(own=value)
-        bio = rest[:watch.start()].strip()
-        quotes = watch.group("quotes") or ""
-        return MetaText(own=bio, verbatim=bool(bio), feed=QUOTED.findall(quotes))
+        # The "Watch ..." tail and its quoted caption excerpts go whatever precedes them: a caption
+        # is never profile text, even in a description whose head is not in the known form.
+        watch = META_WATCH.search(value)
+        quotes = QUOTED.findall(watch.group("quotes") or "") if watch else []
+        text = value[:watch.start()] if watch else value
+        head = META_HEAD.match(text)
+        if not head or not watch:
+            return MetaText(own=text.strip(), feed=quotes)
+        bio = text[head.end():].strip()
+        return MetaText(own=bio, verbatim=bool(bio), feed=quotes)
     unavailable_markers = (
         (r"couldn.t find this account", "not_found"),
         (r"this account (?:was|has been) banned", "suspended"),

@@ -106,6 +106,7 @@ class X(Platform):
               ("pinned",), "timeline"),
     )
     meta_part = "bio"
+    meta_boilerplate = (r"^From breaking news and entertainment to sports and politics",)
     unavailable_markers = (
         (r"account suspended", "suspended"),
         (r"this account doesn.t exist", "not_found"),

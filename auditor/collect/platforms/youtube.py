@@ -121,6 +121,7 @@ class YouTube(Platform):
     )
     profile_parts = ("header", "about", "website", "contact")
     meta_part = "about"
+    meta_boilerplate = (r"^Enjoy the videos and music you love",)
     unavailable_markers = (
         (r"this channel doesn.t exist", "not_found"),
         (r"this account has been terminated", "suspended"),
