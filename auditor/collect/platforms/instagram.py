@@ -267,6 +267,7 @@ class Instagram(Platform):
         if m:
             return MetaText(own=m.group("bio"), verbatim=m.re is META_BIO and bool(m.group("bio").strip()))
         return MetaText(own=value)
+
     unavailable_markers = (
         (r"sorry, this page isn.t available", "not_found"),
         *Platform.unavailable_markers,

@@ -117,7 +117,8 @@ class TikTok(Platform):
         text = value[:watch.start()] if watch else value
         head = META_HEAD.match(text)
         if not head or not watch:
-            return MetaText(own=text.strip(), feed=quotes)
+            # A form we do not know (another language): quoted excerpts in it are captions too.
+            return MetaText(own=QUOTED.sub("", text).strip(" .,:"), feed=quotes + QUOTED.findall(text))
         bio = text[head.end():].strip()
         return MetaText(own=bio, verbatim=bool(bio), feed=quotes)
     unavailable_markers = (
