@@ -75,6 +75,10 @@ class Account(_Model):
     notes: str | None = None
     line: int | None = Field(default=None, description="line in the registry file, for messages")
     attestations: list[Attestation] = Field(default_factory=list)
+    # For a site without a platform module: CSS selectors (soupsieve) of the profile region and,
+    # optionally, of the website link. Text there is read as the bio, links as the website field.
+    profile_selector: str | None = None
+    website_selector: str | None = None
 
 
 class TextBlock(_Model):

@@ -12,6 +12,8 @@ account, and nothing is audited from a half-valid registry (exit 2).
         language: es                     # optional: the profile's language (one the policy reads)
         owner: ...                       # optional
         notes: ...                       # optional
+        profile_selector: main .profile  # optional, sites without a platform module only: CSS
+        website_selector: a.website      #   selectors of the profile region and its website link
         attestations:                    # optional: items a person verified by hand
           - item: not_monitored_disclaimer
             by: J. Smith, Public Affairs
@@ -25,17 +27,20 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from auditor.collect.platforms import PLATFORM_NAMES, platform_for_host
+from auditor.collect.platforms.base import compile_selector
 from auditor.errors import InputError
 from auditor.models import Account, Attestation
 from auditor.yamlsrc import LINE_KEY, LineDict, LineList, YAMLSyntaxError, kind, load_yaml
 
-ACCOUNT_KEYS = {"id", "name", "url", "platform", "element", "owner", "notes", "attestations", "language"}
+ACCOUNT_KEYS = {"id", "name", "url", "platform", "element", "owner", "notes", "attestations", "language",
+                "profile_selector", "website_selector"}
+SELECTOR_KEYS = ("profile_selector", "website_selector")
 ATTESTATION_KEYS = {"item", "by", "date", "note", "expires"}
 TOP_KEYS = {"accounts", "registry", "description"}
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # used with fullmatch
@@ -109,7 +114,8 @@ def _problems_for(entry: object, index: int, line: int, path: Path, seen: dict[s
     for key in sorted(set(entry) - ACCOUNT_KEYS - {LINE_KEY}, key=str):
         problems.append(f"{at(key)}: unknown key {str(key)!r} (allowed: {', '.join(sorted(ACCOUNT_KEYS))})")
     usable: dict[str, str] = {}  # the fields that are strings: each is checked further
-    for key in ("id", "name", "url", "platform", "element", "owner", "notes", "language"):  # attestations: below
+    for key in ("id", "name", "url", "platform", "element", "owner", "notes", "language",
+                *SELECTOR_KEYS):  # attestations: below
         value = entry.get(key)
         if key in ("id", "name", "url") and (value is None or (isinstance(value, str) and not value.strip())):
             problems.append(f"{at(key)}: missing '{key}'")
@@ -133,6 +139,7 @@ def _problems_for(entry: object, index: int, line: int, path: Path, seen: dict[s
     platform = usable.get("platform")
     if platform is not None and platform not in PLATFORM_NAMES:
         problems.append(f"{at('platform')}: unknown platform {platform!r} (known: {', '.join(PLATFORM_NAMES)})")
+    problems += _selector_problems(usable, at)
     att_problems, attestations = _attestations(entry.get("attestations"), entry.line_of("attestations"), where, path,
                                                items)
     problems += att_problems
@@ -144,9 +151,30 @@ def _problems_for(entry: object, index: int, line: int, path: Path, seen: dict[s
         platform=platform or platform_for_host(parts.hostname or "", parts.path),
         element=entry.get("element"), owner=entry.get("owner"), notes=entry.get("notes"), line=entry.line,
         language=entry.get("language"),
-        attestations=attestations,
+        attestations=attestations, profile_selector=entry.get("profile_selector"),
+        website_selector=entry.get("website_selector"),
     )
+    if (account.profile_selector or account.website_selector) and account.platform != "generic":
+        key = "profile_selector" if account.profile_selector else "website_selector"
+        return [f"{at(key)}: '{key}' is only for sites without a platform module; this account is read by the "
+                f"'{account.platform}' module (set platform: generic to read it by selectors instead)"], None
     return [], account
+
+
+def _selector_problems(usable: dict[str, str], at: Callable[[str], str]) -> list[str]:
+    """Declared profile selectors must be CSS the selector engine (soupsieve) compiles."""
+    problems = []
+    for key in SELECTOR_KEYS:
+        if key not in usable:
+            continue
+        if not usable[key].strip():
+            problems.append(f"{at(key)}: '{key}' is empty: give a CSS selector or leave the key out")
+            continue
+        try:
+            compile_selector(usable[key])
+        except ValueError as exc:
+            problems.append(f"{at(key)}: '{key}' {usable[key]!r} is not a valid CSS selector ({exc})")
+    return problems
 
 
 def _iso_date(value: object) -> str | None:

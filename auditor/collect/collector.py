@@ -24,7 +24,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from auditor.collect.browser import BrowserSession, ContextOptions
 from auditor.collect.platforms import get as get_platform
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, host_of
+from auditor.collect.platforms.base import Declared, Extract, PageCapture, Platform, host_of
 from auditor.fsutil import write_atomic
 from auditor.models import Account, LoadInfo, PageVisit, Snapshot
 
@@ -279,13 +279,13 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
             if cap.html:
                 write_atomic(options.pages_dir / f"{account.id}-{n}-{cap.kind}.html", cap.html)
     # Parsing is CPU work: off the event loop, so the other accounts' browser work goes on meanwhile.
-    extract = await asyncio.to_thread(platform.extract, captures)
+    extract = await asyncio.to_thread(platform.extract, captures, Declared.of(account))
     outcome, wall, reason = _outcome(extract, captures)
     main = captures[0]
     return Snapshot(
         account_id=account.id, platform=platform.name, requested_url=account.url,
         final_url=main.final_url or main.url, title=extract.title, texts=extract.texts, links=extract.links,
-        meta=extract.meta, jsonld=extract.jsonld, screenshot=screenshot,
+        meta=extract.meta, jsonld=extract.jsonld, screenshot=screenshot, coverage=extract.coverage,
         load=LoadInfo(outcome=outcome, wall=wall, reason=reason, http_status=main.status,  # type: ignore[arg-type]
                       pages=[PageVisit(url=c.url, final_url=c.final_url, status=c.status, error=c.error)
                              for c in captures],

@@ -25,7 +25,8 @@ def test_compliant_profile_from_rehydration_json_and_dom() -> None:
     assert out.wall is None
     sig = "Official MPDC account, run by MPDC. Not monitored 24/7. Call 911. Text 50411"
     assert len(sig) <= 80  # TikTok's bio limit
-    assert [t.region for t in out.texts if t.text == sig] == ["bio"]
+    # The signature, and the same words cut out of TikTok's meta description (its counts dropped).
+    assert [t.region for t in out.texts if t.text == sig] == ["meta", "bio"]
     assert [t.text for t in out.texts if t.source == "webapp.user-detail nickname"] == ["DC Police Department"]
     # Pinned and ordinary videos are feed, whatever they say.
     assert _regions(out, "here for you 24/7") == {"feed"}

@@ -4,6 +4,14 @@ A platform module is mostly data (hosts, URLs to visit, CSS rules that label reg
 wall markers) plus, where a platform hides its profile in embedded JSON, a small function that
 reads it. ``extract`` is pure (HTML in, regions out) so it is unit-tested on fixture pages without
 a browser; ``prepare`` is the one hook that touches the live page (consent dialogs).
+
+Coverage: besides text, ``extract`` says which of the account's own profile parts it positively
+found and how (``Extract.coverage``). A module declares the parts a profile on its platform has
+(``profile_parts``); a ``Rule`` may name the part its element is (a DOM marker), a ``Frame`` names
+the rendered profile header that shows a part whenever it is set (so a part missing under it is
+established empty), embedded-JSON and API readers call ``Extract.mark`` themselves, and the meta
+description counts only where the module says the platform puts the account's own text there
+verbatim (``meta_part``). Nothing is marked for a page whose profile was not found.
 """
 
 from __future__ import annotations
@@ -15,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import soupsieve
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from auditor.collect.links import Redirector, unwrap
 from auditor.collect.platforms.fields import ProfileFields
-from auditor.models import Link, TextBlock
+from auditor.models import Coverage, Link, PartSeen, TextBlock
 from auditor.textnorm import normalise
 
 # A rule labels the page elements it selects: a CSS selector, or a function for what CSS cannot say.
@@ -31,6 +40,45 @@ class Rule:
     region: str
     select: Selector
     source: str = ""
+    part: str | None = None  # the profile part the selected element is: found there, it was seen
+    how: str = "dom"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A rendered profile header (or card) that shows each of ``parts`` whenever the account has
+    set it: on a page where ``select`` matches, a part no rule found is established empty."""
+
+    select: Selector
+    parts: tuple[str, ...]
+    source: str = ""
+    # True: a part no rule found is established empty. False: the card was read whole and the part
+    # (which has no marker of its own) is in its text if anywhere: seen, emptiness unknown.
+    empty: bool = True
+
+
+@dataclass(frozen=True)
+class Declared:
+    """Where the registry entry says the profile is, on a site without a platform module."""
+
+    profile_selector: str = ""
+    website_selector: str = ""
+
+    @classmethod
+    def of(cls, account: Any) -> Declared | None:
+        """The account's declared selectors (None when it declares none)."""
+        profile = getattr(account, "profile_selector", None) or ""
+        website = getattr(account, "website_selector", None) or ""
+        return cls(profile, website) if profile or website else None
+
+
+@dataclass
+class MetaText:
+    """A meta description taken apart: the account's own text, and what the platform wrote around it."""
+
+    own: str = ""  # the account's own words (a profile region: "meta")
+    verbatim: bool = False  # ``own`` is the platform's ``meta_part`` as the account wrote it (coverage)
+    feed: list[str] = field(default_factory=list)  # quoted posts or captions: feed, never profile
 
 
 @dataclass
@@ -55,23 +103,50 @@ class Extract:
     wall: str | None = None
     wall_reason: str = ""
     hints: dict[str, str] = field(default_factory=dict)  # wrapped href -> expanded URL (embedded data)
+    seen: dict[str, PartSeen] = field(default_factory=dict)  # profile part -> how it was found
+    unseen_why: list[str] = field(default_factory=list)  # the module's own words on what it could not see
+    coverage: Coverage = field(default_factory=Coverage)  # set at the end of Platform.extract
+    _text_keys: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    _link_keys: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
 
     def add_text(self, region: str, text: str, source: str = "", url: str = "") -> None:
         text = normalise(text or "")
-        if not text:
+        if not text or (region, text) in self._text_keys:
             return
-        if any(t.region == region and t.text == text for t in self.texts):
-            return
+        self._text_keys.add((region, text))
         self.texts.append(TextBlock(region=region, text=text, source=source, url=url))  # type: ignore[arg-type]
 
     def add_link(self, region: str, href: str, target: str, text: str = "", source: str = "", url: str = "") -> None:
-        if any(lk.region == region and lk.target == target and lk.href == href for lk in self.links):
+        if (region, target, href) in self._link_keys:
             return
+        self._link_keys.add((region, target, href))
         self.links.append(Link(region=region, href=href, target=target, text=normalise(text or ""),  # type: ignore[arg-type]
                                source=source, url=url))
 
+    def mark(self, part: str, how: str, source: str = "", url: str = "", *, empty: bool = False,
+             truncated: bool = False) -> None:
+        """Record that profile ``part`` was positively found (or established empty). A fuller
+        sighting replaces a weaker one: read in full beats cut, a page's own markup beats its meta
+        description, found beats empty."""
+        new = PartSeen(part=part, how=how, source=source, url=url, empty=empty, truncated=truncated)  # type: ignore[arg-type]
+        old = self.seen.get(part)
+        if old is None or _strength(new) > _strength(old):
+            self.seen[part] = new
+
     def profile_text_found(self) -> bool:
         return any(t.region in ("bio", "about", "pinned", "profile_field") for t in self.texts)
+
+
+def _strength(p: PartSeen) -> tuple[bool, bool, bool]:
+    return (not p.truncated, p.how != "meta", not p.empty)
+
+
+ELLIPSIS = re.compile(r"(?:\.\.\.|\u2026)[\"'\u201d]?\s*$")
+
+
+def is_cut(text: str) -> bool:
+    """The platform cut the text ("...", "…" at its end)."""
+    return bool(ELLIPSIS.search(text))
 
 
 LOGIN_PATH = re.compile(r"/(?:login|log-in|signin|sign-in|sign_in|accounts/login|i/flow/login|checkpoint|authwall|"
@@ -101,6 +176,16 @@ class Platform:
     )
     login_markers: tuple[str, ...] = (r"log in to (?:see|continue|view)", r"you must log in", r"sign in to continue")
     meta_region = "meta"  # where og:description goes: the profile's own description on most platforms
+    # The parts a profile on this platform has: each must be seen before an item living there can fail.
+    profile_parts: tuple[str, ...] = ()
+    # Rendered profile headers that show a part whenever it is set (see Frame).
+    frames: tuple[Frame, ...] = ()
+    # The part the cleaned meta description is, verbatim, when the module recognises the platform's
+    # format (None: meta text may pass an item, but never counts as having seen a part).
+    meta_part: str | None = None
+    # Descriptions the platform writes on pages that are not a profile (its log-in page, its home):
+    # read as "other", never as the account's words.
+    meta_boilerplate: tuple[str, ...] = ()
 
     # -- which pages to load -------------------------------------------------------------------
     def urls(self, url: str) -> list[tuple[str, str]]:
@@ -115,7 +200,9 @@ class Platform:
         """Runs on the live page after load (dismiss consent dialogs). Default: nothing."""
 
     # -- reading -------------------------------------------------------------------------------
-    def extract(self, captures: list[PageCapture]) -> Extract:
+    def extract(self, captures: list[PageCapture], declared: Declared | None = None) -> Extract:
+        """Read the loaded pages. ``declared``: the registry entry's own selectors for the profile
+        (sites without a module; see Generic)."""
         # An optional tab that was refused is dropped: its login or error page is not the account's text.
         captures = [c for c in captures if c.kind == "profile" or not self.tab_refused(c)]
         out = Extract()
@@ -131,9 +218,61 @@ class Platform:
             self.read_meta(soup, cap, out)
             self.read_jsonld(soup, cap, out)
             self.read_embedded(soup, cap, out)
+            self.read_declared(soup, cap, out, declared)
             self.read_regions(soup, cap, out)
         self.detect_wall(captures, out)
+        out.coverage = self.coverage(captures, out, declared)
         return out
+
+    # -- coverage --------------------------------------------------------------------------------
+    def expected_parts(self, declared: Declared | None = None) -> list[str]:
+        return list(self.profile_parts)
+
+    def coverage(self, captures: list[PageCapture], out: Extract, declared: Declared | None = None) -> Coverage:
+        """What of the profile was seen, and in words what was not."""
+        expected = self.expected_parts(declared)
+        if out.wall:  # a login, consent or error page in place of the profile: nothing of it was seen
+            out.seen.clear()
+        seen = [out.seen[p] for p in expected if p in out.seen]
+        return Coverage(seen=seen, expected=expected, note=self.coverage_note(captures, out, expected, seen))  # type: ignore[arg-type]
+
+    def coverage_note(self, captures: list[PageCapture], out: Extract, expected: list[str],
+                      seen: list[PartSeen]) -> str:
+        if not expected:
+            return f"the {self.name} reader has no profile parts to look for on this site"
+        if not seen:
+            main = next((c for c in captures if c.kind == "profile"), None)
+            body = ""
+            if main is not None and main.html and main.kind != "api":
+                soup = BeautifulSoup(main.html, "html.parser")
+                for junk in soup.find_all(["script", "style", "noscript", "template", "svg"]):
+                    junk.decompose()
+                body = normalise((soup.body or soup).get_text(" ", strip=True)) if soup.body else ""
+            if out.wall:
+                return f"the profile could not be seen ({out.wall_reason or out.wall})"
+            if out.unseen_why:
+                return "; ".join(out.unseen_why)
+            if any(t.region == "meta" for t in out.texts):
+                return ("the page had no readable profile; only the page's meta description was readable"
+                        + (" (the body is empty: a crawler answer or script shell)" if not body else ""))
+            if not body:
+                return "the page had no readable profile (an empty body or a script shell)"
+            return "the page had no readable profile: none of this platform's profile markers were found"
+        full = {p.part for p in seen if not p.truncated}
+        cut = [p.part for p in seen if p.truncated]
+        missing = [p for p in expected if p not in full and p not in cut]
+        words = []
+        if missing:
+            words.append("not seen: " + ", ".join(PART_WORDS.get(p, p) for p in missing))
+        if cut:
+            words.append("only a cut version was readable: " + ", ".join(PART_WORDS.get(p, p) for p in cut))
+        if any(p.how == "meta" for p in seen):
+            words.append("the page's meta description was read as the profile")
+        return "; ".join(words + out.unseen_why)
+
+    def read_declared(self, soup: BeautifulSoup, cap: PageCapture, out: Extract,
+                      declared: Declared | None) -> None:  # noqa: B027 - used by Generic
+        """Sites without a module read the registry's declared selectors here (Generic)."""
 
     def tab_refused(self, cap: PageCapture) -> bool:
         """Whether an optional tab (about) was refused: an error, an HTTP error, a login or consent
@@ -154,12 +293,33 @@ class Platform:
             value = tag.get("content")
             if key and value and key not in out.meta:
                 out.meta[str(key)] = normalise(str(value))
-        seen: set[str] = set()
+        owns: list[str] = []
         for key in META_DESCRIPTION_KEYS:
             value = out.meta.get(key)
-            if value and value not in seen:
-                seen.add(value)
-                out.add_text(self.meta_region, value, f"meta {key}", cap.url)
+            if not value:
+                continue
+            if any(re.search(pattern, value, re.I) for pattern in self.meta_boilerplate):
+                out.add_text("other", value, f"meta {key} (the platform's own words)", cap.url)
+                continue
+            parsed = self.split_meta(value, cap)
+            for quoted in parsed.feed:
+                out.add_text("feed", quoted, f"meta {key} (quoted post)", cap.url)
+            own = parsed.own.strip()
+            bare = " ".join(ELLIPSIS.sub("", own).split())
+            if not own or any(o.startswith(bare) for o in owns):  # the same text, or a cut copy of it
+                continue
+            owns.append(" ".join(own.split()))
+            out.add_text(self.meta_region, own, f"meta {key}", cap.url)
+            if parsed.verbatim and self.meta_part:
+                out.mark(self.meta_part, "meta", f"meta {key}", cap.url, truncated=self.meta_cut(own))
+
+    def split_meta(self, value: str, cap: PageCapture) -> MetaText:
+        """Take a meta description apart. Default: all of it is the page's own text, not a seen part."""
+        return MetaText(own=value)
+
+    def meta_cut(self, own: str) -> bool:
+        """Whether the platform's meta text is (or may be) cut. Default: it ends in an ellipsis."""
+        return is_cut(own)
 
     def read_jsonld(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         for tag in soup.find_all("script", attrs={"type": "application/ld+json"}):
@@ -197,7 +357,7 @@ class Platform:
         """Platforms that keep the profile in embedded JSON read it here."""
 
     def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract,
-                     rules: Iterable[Rule] | None = None) -> None:
+                     rules: Iterable[Rule] | None = None, frames: Iterable[Frame] | None = None) -> None:
         """Label the page's elements by ``rules`` (default ``self.rules``), narrowest first.
 
         Every rule selects on the intact page first (a card found by its heading must be measured
@@ -208,13 +368,29 @@ class Platform:
         body = soup.body or soup
         for junk in body.find_all(["script", "style", "noscript", "template", "svg"]):
             junk.decompose()
-        chosen = [(rule, list(body.select(rule.select) if isinstance(rule.select, str) else rule.select(body)))
-                  for rule in (self.rules if rules is None else rules)]
+        chosen = [(rule, _select(body, rule.select)) for rule in (self.rules if rules is None else rules)]
+        framed = [f for f in (self.frames if frames is None else frames) if _select(body, f.select)]
         for rule, elements in chosen:
             for el in elements:
-                if el is not body and any(p is body for p in el.parents):
-                    self._take(el, rule.region, rule.source or str(rule.select), cap, out)
+                if el is body or not any(p is body for p in el.parents):
+                    continue  # taken already, with an element an earlier rule (or this one) chose
+                if rule.part:
+                    text = block_text(el)
+                    self._mark_element(el, rule, text, cap, out)
+                self._take(el, rule.region, rule.source or str(rule.select), cap, out)
+        for frame in framed:
+            for part in frame.parts:
+                if part not in out.seen:
+                    why = "(shown without it)" if frame.empty else "(read whole)"
+                    out.mark(part, "dom", f"{frame.source or frame.select} {why}", cap.url, empty=frame.empty)
         self._take(body, "other", "page", cap, out)
+
+    @staticmethod
+    def _mark_element(el: Tag, rule: Rule, text: str, cap: PageCapture, out: Extract) -> None:
+        assert rule.part
+        has_link = (el.name == "a" and el.get("href")) or el.find("a", href=True) is not None
+        out.mark(rule.part, rule.how, rule.source or str(rule.select), cap.url,
+                 empty=not text.strip() and not has_link)
 
     def _take(self, el: Tag, region: str, source: str, cap: PageCapture, out: Extract) -> None:
         base = cap.final_url or cap.url
@@ -287,24 +463,51 @@ class Platform:
         return host.startswith("consent.")
 
 
-# Elements that start a new line of text; everything else (spans, links, hashtags) stays inline,
+# Elements that start and end a line of text; everything else (spans, links, hashtags) stays inline,
 # so "call <a>911</a> now" reads as one sentence.
 BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
                         "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-                        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
+                        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+                        "caption", "details", "summary", "dialog", "menu", "legend"})
+_END = object()  # marks where a block element closes, in block_text's walk
+
+PART_WORDS = {"bio": "bio", "about": "about section", "website": "website field", "contact": "contact fields",
+              "pinned": "pinned post", "header": "profile header"}
 
 
 def block_text(el: Tag) -> str:
-    """The element's visible text: block elements on their own lines, inline ones joined."""
+    """The element's visible text: each block element on lines of its own (broken where it starts
+    and where it ends, so neighbours never glue: "Organization" / "Official ..."), inline ones joined."""
     parts: list[str] = []
-    for node in el.descendants:
-        if isinstance(node, Tag):
+    stack: list[Any] = [el]
+    while stack:  # iterative: a hostile page can nest deeper than Python's recursion limit
+        node = stack.pop()
+        if node is _END:
+            parts.append("\n")
+        elif isinstance(node, Tag):
             if node.name in BLOCK_TAGS:
                 parts.append("\n")
+                stack.append(_END)
+            stack.extend(reversed(node.contents))
         elif isinstance(node, NavigableString) and not isinstance(node, Comment):
             parts.append(str(node))
     text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parts))
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def _select(body: BeautifulSoup | Tag, select: Selector) -> list[Tag]:
+    return list(body.select(select) if isinstance(select, str) else select(body))
+
+
+def compile_selector(selector: str) -> str:
+    """``selector`` if it is valid CSS (what soupsieve, the selector engine here, accepts); raises
+    ValueError naming the problem otherwise."""
+    try:
+        soupsieve.compile(selector)
+    except (soupsieve.SelectorSyntaxError, TypeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(first) from None
+    return selector
 
 
 HEADINGS = "h1, h2, h3, h4, [role=heading]"

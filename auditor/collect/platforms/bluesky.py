@@ -17,6 +17,19 @@ Read:
   post (pinned); every other post is feed. Link targets come from the post's link facets and
   external embeds (the real URI, whatever the visible text says).
 
+Layouts read: bsky.app's server HTML (meta, JSON-LD ProfilePage, noscript summary) and the
+rendered React Native Web DOM (2024-26 data-testid hooks); the AppView API answers above.
+Meta: og:description is the description verbatim (``meta_part`` bio).
+
+Coverage (profile_parts: header, bio, pinned; Bluesky has no website or contact field: links live
+in the description). getProfile establishes the header and the bio (no ``description`` key on a
+profile answer is an empty bio) and, without a ``pinnedPost``, that there is no pinned post;
+getAuthorFeed read with pins establishes the pinned post (empty when no post is a reasonPin).
+The rendered ``profileHeaderDisplayName`` header shows the description whenever it is set; a
+rendered author feed (``feedItem-by-*``) shows the pinned post first with a "Pinned" label (read
+as pinned), so without one it establishes that there is none. The
+page's og:description is the description verbatim (coverage how="meta").
+
 Walls: getProfile's errors name them: "Profile not found" / InvalidRequest -> not_found,
 AccountTakedown -> suspended, AccountDeactivated -> not_found (all error). The self-label
 ``!no-unauthenticated`` (the account asked that logged-out visitors sign in; bsky.app then shows
@@ -36,7 +49,7 @@ from urllib.parse import quote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule
+from auditor.collect.platforms.base import Extract, Frame, MetaText, PageCapture, Platform, Rule
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned
 
 API = "https://public.api.bsky.app/xrpc"
@@ -52,8 +65,8 @@ def urls_in_text(text: str) -> list[str]:
     for m in URL_IN_TEXT.finditer(text):
         url = m.group(1).rstrip(".,;:!?)\"'")
         host = (urlsplit(url if "://" in url else "https://" + url).hostname or "").lower()
-        if not host or host.rsplit(".", 1)[-1] not in KNOWN_TLDS:
-            continue  # "e.g." or "St.Louis" are not links; the app checks the TLD too
+        if not host or ("://" not in url and host.rsplit(".", 1)[-1] not in KNOWN_TLDS):
+            continue  # "e.g." or "St.Louis" are not links; the app checks a bare domain's TLD too
         out.append(url if "://" in url else "https://" + url)
     return out
 
@@ -75,10 +88,18 @@ class Bluesky(Platform):
     rules = (
         Rule("other", 'nav, footer, [role="navigation"], #splash', "app chrome"),
         Rule("header", '[data-testid="profileHeaderDisplayName"], [data-testid="profileHeaderHandle"]',
-             "profile header"),
-        Rule("bio", '[data-testid="profileHeaderDescription"]', "profile description"),
+             "profile header", part="header"),
+        Rule("bio", '[data-testid="profileHeaderDescription"]', "profile description", part="bio"),
+        Rule("pinned", lambda body: [el for el in body.select('[data-testid^="feedItem-by-"]')
+                                     if any(t.strip() == "Pinned" for t in el.find_all(string=True))],
+             "pinned post", part="pinned"),
         Rule("feed", '[data-testid^="feedItem-by-"], article, [role="article"]', "feed"),
     )
+    profile_parts = ("header", "bio", "pinned")
+    frames = (Frame('[data-testid="profileHeaderDisplayName"]', ("bio",), "profile header"),
+              # The rendered author feed starts with the pinned post, labelled "Pinned", when there is one.
+              Frame('[data-testid^="feedItem-by-"]', ("pinned",), "rendered author feed"))
+    meta_part = "bio"
     unavailable_markers = (
         (r"profile not found|unable to resolve handle", "not_found"),
         (r"this account has been suspended", "suspended"),
@@ -105,6 +126,9 @@ class Bluesky(Platform):
         for url in urls_in_text(desc):
             out.add_link("meta", url, self.unwrap(url), url, "meta og:description", cap.url)
 
+    def split_meta(self, value: str, cap: PageCapture) -> MetaText:
+        return MetaText(own=value, verbatim=True)
+
     def read_api(self, cap: PageCapture, out: Extract) -> None:
         data = _json(cap)
         if not data or "error" in data:
@@ -116,10 +140,21 @@ class Bluesky(Platform):
             out.add_text("bio", desc, "getProfile.description", cap.url)
             for url in urls_in_text(desc):
                 out.add_link("bio", url, self.unwrap(url), url, "getProfile.description", cap.url)
-        elif "getAuthorFeed" in cap.url:
-            for item in data.get("feed") or []:
+            if data.get("did") or data.get("handle"):  # a profile answer: what it leaves out is not set
+                out.mark("header", "api", "getProfile", cap.url)
+                out.mark("bio", "api", "getProfile.description", cap.url, empty=not desc.strip())
+                if not data.get("pinnedPost"):
+                    out.mark("pinned", "api", "getProfile (no pinnedPost)", cap.url, empty=True)
+        elif "getAuthorFeed" in cap.url and isinstance(data.get("feed"), list):
+            before = sum(t.region == "pinned" for t in out.texts)
+            for item in data["feed"]:
                 if isinstance(item, dict):
                     self._read_post(item, cap, out)
+            pinned = any(isinstance(i, dict) and isinstance(i.get("reason"), dict)
+                         and i["reason"].get("$type") == "app.bsky.feed.defs#reasonPin" for i in data["feed"])
+            if "includePins=true" in cap.url or pinned:
+                out.mark("pinned", "api", "getAuthorFeed (with pins)", cap.url,
+                         empty=not pinned and sum(t.region == "pinned" for t in out.texts) == before)
 
     def _read_post(self, item: dict, cap: PageCapture, out: Extract) -> None:
         post = item.get("post") if isinstance(item.get("post"), dict) else {}

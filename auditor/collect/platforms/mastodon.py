@@ -18,6 +18,19 @@ Read:
   other ``article`` posts are feed; the sign-in banner and the instance's sidebar are
   chrome.
 
+Layouts read: the Mastodon 3.x-4.x web app (rendered ``.account__header``), its logged-out
+script shell (meta only), and the v1 lookup API answer (4.x).
+Meta: after the counts, the note as plain text (``meta_part`` bio).
+
+Coverage (profile_parts: header, bio, website, contact; a website or contact detail on Mastodon is
+one of the profile's ``fields``). The lookup answer establishes all four: the note (empty when
+""), and the fields read whole (website and contact seen with them; empty when there are none).
+The rendered ``.account__header`` shows the note and the fields whenever set. Pinned posts are
+not a profile part here: the lookup answer does not carry them (they need a second call with the
+account id), so they are read only when the web app rendered them, as pinned. og:description
+(after Mastodon's "N Posts, N Following, N Followers ·", which is dropped) is the note as plain
+text (coverage how="meta").
+
 Walls: no API answer and no rendered profile (the page is only the script shell) is
 error_page: the fields were never seen, so nothing may fail. HTTP 404 / ``{"error": "Record
 not found"}`` is not_found; a suspended account (HTML 410, or the API's ``"suspended": true``)
@@ -36,12 +49,15 @@ agents answer 403 (blocked: error).
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, host_of
+from auditor.collect.platforms.base import Extract, Frame, MetaText, PageCapture, Platform, Rule, host_of
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
+
+META_COUNTS = re.compile(r"^(?:[\d.,]+[KMB]? (?:Posts|Toots|Following|Followers)(?:, | · |\s*$))+\s*", re.I)
 
 
 def _pinned(body: BeautifulSoup) -> list[Tag]:
@@ -91,10 +107,20 @@ class Mastodon(Platform):
         Rule("pinned", _pinned, "pinned post"),
         # Only the post wrappers: nested selectors (.item-list > article > .status) would read a post twice.
         Rule("feed", "article", "posts"),
-        Rule("header", ".account__header__tabs__name", "account name"),
-        Rule("bio", ".account__header__content", "account note"),
-        Rule("profile_field", ".account__header__fields", "account fields"),
+        Rule("header", ".account__header__tabs__name", "account name", part="header"),
+        Rule("bio", ".account__header__content", "account note", part="bio"),
+        Rule("profile_field", ".account__header__fields", "account fields", part="website"),
     )
+    profile_parts = ("header", "bio", "website", "contact")
+    frames = (Frame(".account__header__fields", ("contact",), "account fields", empty=False),
+              Frame(".account__header__tabs__name", ("bio", "website", "contact"), "account header"))
+    meta_part = "bio"
+
+    def split_meta(self, value: str, cap: PageCapture) -> MetaText:
+        m = META_COUNTS.match(value)
+        if not m:
+            return MetaText(own=value)
+        return MetaText(own=value[m.end():].lstrip("·").strip(), verbatim=True)
     unavailable_markers = (
         (r"this account has been suspended|account suspended", "suspended"),
         (r"the page you are looking for isn.t here", "not_found"),
@@ -120,6 +146,13 @@ class Mastodon(Platform):
         out.add_text("header", str(data.get("display_name") or data.get("acct") or ""), "api display_name", cap.url)
         note, links = html_to_text(str(data.get("note") or ""))
         out.add_text("bio", note, "api note", cap.url)
+        if data.get("acct") or data.get("username"):  # an account answer: what it leaves out is not set
+            fields = [f for f in data.get("fields") or [] if isinstance(f, dict)]
+            out.mark("header", "api", "api display_name", cap.url)
+            out.mark("bio", "api", "api note", cap.url, empty=not note.strip())
+            has_link = any("href=" in str(f.get("value") or "") for f in fields)
+            out.mark("website", "api", "api fields", cap.url, empty=not has_link)
+            out.mark("contact", "api", "api fields", cap.url, empty=not fields)
         for href, text in links:
             out.add_link("bio", href, self.unwrap(href, text=text), text, "api note", cap.url)
         for field in data.get("fields") or []:

@@ -15,6 +15,12 @@ Organization) and og:description are read generically. ``script#__NEXT_DATA__`` 
 present, only from the object that is the agency itself (``__typename`` Agency/PublicAgency/
 AgencyPage): description as about, phone, e-mail and website as profile fields; post objects in
 the same data are never read.
+Layouts read: the 2023-25 agency-detail and /pages/ layouts (data-testid hooks or English card
+headings, ``__NEXT_DATA__``). Meta: read generically, never as a part seen (``meta_part`` None).
+Coverage (profile_parts: header, about, website, contact): the agency name h1 is the header seen,
+the about text (test id or card) the about part, the contact block (test id or card) is read whole
+and is the contact part and the website with it; the agency object in ``__NEXT_DATA__``
+establishes about, contact and website (a key it leaves out is not set). Posts are feed.
 Links: Nextdoor links out directly (no redirect wrapper).
 Walls: redirect to /login, /register, /join, /signup or /onboarding (login: logged-out visitors
 are often sent to sign up); a "Join Nextdoor to see" / "Log in to see" page with no agency
@@ -34,7 +40,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, cards_headed, walk_json
+from auditor.collect.platforms.base import Extract, Frame, PageCapture, Platform, Rule, cards_headed, walk_json
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, website
 
 _SIGNUP_PATH = re.compile(r"^/(?:register|join|signup|sign-up|onboarding|choose_address)\b", re.I)
@@ -67,12 +73,16 @@ class Nextdoor(Platform):
                       '[role="contentinfo"], #onetrust-consent-sdk, #onetrust-banner-sdk, '
                       '[data-testid="signup-modal"], form', "page chrome"),
         Rule("feed", _posts, "posts section"),
-        Rule("header", "h1", "agency name"),
-        Rule("about", '[data-testid="agency-about"], [data-testid="page-description"]', "agency about"),
-        Rule("about", _about, "about card"),
-        Rule("profile_field", '[data-testid="agency-contact"]', "agency contact"),
-        Rule("profile_field", _contact, "contact card"),
+        Rule("header", "h1", "agency name", part="header"),
+        Rule("about", '[data-testid="agency-about"], [data-testid="page-description"]', "agency about", part="about"),
+        Rule("about", _about, "about card", part="about"),
+        Rule("profile_field", '[data-testid="agency-contact"]', "agency contact", part="contact"),
+        Rule("profile_field", _contact, "contact card", part="contact"),
     )
+    profile_parts = ("header", "about", "website", "contact")
+    meta_boilerplate = (r"^Log in to Nextdoor", r"^Nextdoor is where you connect")
+    frames = (Frame(lambda body: body.select('[data-testid="agency-contact"]') + _contact(body), ("website",),
+                    "contact block", empty=False),)
     unavailable_markers = (
         (r"this page is no longer available", "not_found"),
         (r"we couldn.t find (?:that|this) page", "not_found"),
@@ -95,6 +105,8 @@ class Nextdoor(Platform):
                 self._agency(node, cap, out)
 
     def _agency(self, node: dict, cap: PageCapture, out: Extract) -> None:
+        for part in ("about", "website", "contact"):
+            out.mark(part, "embedded_json", f"__NEXT_DATA__ {node.get('__typename')}", cap.url)
         for key in ("description", "about", "bio"):
             if isinstance(node.get(key), str):
                 out.add_text("about", node[key], f"__NEXT_DATA__ {key}", cap.url)

@@ -11,6 +11,13 @@ Read:
   (the biography from the JSON) and labelled bio; profile links (l.threads.net / l.threads.com
   wrappers outside posts) are profile fields; nav, footer, the log-in banner and dialogs are chrome.
 - ``og:description`` ("N followers • bio. See the latest conversations with @handle.").
+Layouts read: the 2023-25 threads.net / threads.com page (data-sjs JSON and the rendered DOM).
+Meta: ``N Followers • N Threads • <bio>. See the latest conversations with @handle.``: the counts
+and Threads' own sentence are dropped, the bio kept as meta; no real capture was available to
+confirm it is verbatim, so it counts as no part seen.
+Coverage (profile_parts: header, bio, website): the profile's JSON user object establishes all
+three (``full_name``, ``biography``, ``bio_links``); the DOM bio element found by that text is the
+bio seen. Pinned posts are posts (feed), not a profile part.
 Links: l.threads.net/?u= and l.threads.com/?u= (and l.instagram.com, used for some bio links)
 are unwrapped.
 Walls: redirect to /login (Threads asks logged-out visitors to log in for some profiles and after
@@ -27,7 +34,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, click_first_button
+from auditor.collect.platforms.base import Extract, MetaText, PageCapture, Platform, Rule, click_first_button
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 from auditor.collect.platforms.instagram import (
     META_COOKIE_BUTTONS,
@@ -37,6 +44,8 @@ from auditor.collect.platforms.instagram import (
 )
 from auditor.textnorm import normalise
 
+META_COUNTS = re.compile(r"^(?:[\d.,]+[KMB]? (?:Followers|Threads|Replies)\s*•\s*)+", re.I)
+META_TAIL = re.compile(r"\.?\s*See the latest conversations with @[\w.]+\.?\s*$", re.I)
 MARK = "data-auditor-region"  # set on DOM nodes that the JSON identified (the bio element)
 
 
@@ -61,7 +70,7 @@ class Threads(Platform):
         Rule("feed", '[data-pressable-container], article, [role="article"]', "posts"),
         Rule("other", 'nav, footer, [role="navigation"], [role="dialog"], [role="banner"], '
                       '[role="contentinfo"], [role="tablist"]', "app chrome"),
-        Rule("bio", f'[{MARK}="bio"]', "biography"),
+        Rule("bio", f'[{MARK}="bio"]', "biography", part="bio"),
         Rule("profile_field", _profile_links, "bio links"),
         Rule("header", "h1", "display name"),
     )
@@ -70,6 +79,11 @@ class Threads(Platform):
         *Platform.unavailable_markers,
     )
     login_markers = (r"log in (?:or sign up )?to see", *Platform.login_markers)
+    profile_parts = ("header", "bio", "website")
+    meta_boilerplate = (r"^Join Threads to share ideas",)
+
+    def split_meta(self, value: str, cap: PageCapture) -> MetaText:
+        return MetaText(own=META_TAIL.sub("", META_COUNTS.sub("", value)).strip())
 
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         handle = handle_from_url(cap.final_url or cap.url) or handle_from_url(cap.url)

@@ -12,7 +12,20 @@ Read:
   ``user-subtitle`` and the counts (header); video items (``user-post-item``, the post list, the
   reposts/liked tabs) are feed; the top bar, side navigation, log-in modal, cookie banner and
   footer are chrome.
-- ``description`` / ``og:description`` ("Name (@handle) on TikTok | N Likes. N Followers. bio.").
+- ``description`` / ``og:description``: TikTok writes ``Name (@handle) on TikTok | N Likes. N
+  Followers. <bio>.Watch the latest video from Name (@handle).`` or (2025) ``... <bio>.Watch
+  Name's popular videos: "<caption excerpt>...", "...". Join N followers on TikTok for more
+  <tags> content``. Only the bio between the counts and "Watch" is kept (meta; it is the signature
+  verbatim, coverage how="meta"); the quoted caption excerpts are video captions, read as feed and
+  never as profile text; the counts and TikTok's own sentences are dropped. A description in any
+  other form is kept whole as meta text but counts as no part seen.
+
+Layouts read: the 2022-26 rehydration JSON and data-e2e DOM, the 2020-22 SIGI_STATE JSON, the
+meta descriptions above. Coverage (profile_parts: header, bio, website): the profile's user
+object (``signature``, ``bioLink``, ``nickname``) establishes all three, an empty signature or a
+missing bioLink as empty; the rendered ``user-bio`` / ``user-link`` markers are the bio and the
+website seen in the DOM, and the rendered ``user-title`` header shows them whenever set. Pinned
+videos are not a profile part: logged out they are thumbnails, their captions feed.
 Walls: "Couldn't find this account" (not found; also TikTok's page for a banned account),
 ``statusCode`` 10202/10221/10223 in the JSON, a captcha/"Verify to continue" page (blocked:
 TikTok refused the automated browser) and a /login redirect.
@@ -29,14 +42,20 @@ Logged-out visitors from data-centre addresses are often served the captcha: a b
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule
+from auditor.collect.platforms.base import Extract, Frame, MetaText, PageCapture, Platform, Rule
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 from auditor.collect.platforms.instagram import handle_from_url
+
+_COUNT = r"[\d.,]+[KMB]?"
+META_HEAD = re.compile(rf"^.+? on TikTok \| {_COUNT} Likes\. {_COUNT} Followers\.\s*", re.S)
+META_WATCH = re.compile(r"\.?\s*Watch (?:the latest video from .*|.+?'s popular videos:(?P<quotes>.*))$", re.S)
+QUOTED = re.compile(r'"([^"]+)"')
 
 # webapp.user-detail statusCode values TikTok uses for accounts that cannot be shown.
 MISSING_CODES = {10202: "not_found", 10221: "not_found", 10223: "suspended"}
@@ -84,11 +103,29 @@ class TikTok(Platform):
         Rule("other", 'nav, footer, [role="dialog"], #loginContainer, #app-header, [data-e2e="nav-bar"], '
                       '[data-e2e="top-bar"], [role="tablist"], tiktok-cookie-banner, .tiktok-cookie-banner',
              "app chrome"),
-        Rule("bio", '[data-e2e="user-bio"]', "user-bio"),
-        Rule("profile_field", '[data-e2e="user-link"]', "user-link"),
-        Rule("header", '[data-e2e="user-title"], [data-e2e="user-subtitle"], [data-e2e="followers-count"], '
-                       '[data-e2e="following-count"], [data-e2e="likes-count"], h1', "profile header"),
+        Rule("bio", '[data-e2e="user-bio"]', "user-bio", part="bio"),
+        Rule("profile_field", '[data-e2e="user-link"]', "user-link", part="website"),
+        Rule("header", '[data-e2e="user-title"], [data-e2e="user-subtitle"]', "profile header", part="header"),
+        Rule("header", '[data-e2e="followers-count"], [data-e2e="following-count"], [data-e2e="likes-count"], h1',
+             "profile header"),
     )
+    profile_parts = ("header", "bio", "website")
+    frames = (Frame('[data-e2e="user-title"]', ("bio", "website"), "user-title profile header"),)
+    meta_part = "bio"
+    meta_boilerplate = (r"^TikTok - trends start here",)
+
+    def split_meta(self, value: str, cap: PageCapture) -> MetaText:
+        # The "Watch ..." tail and its quoted caption excerpts go whatever precedes them: a caption
+        # is never profile text, even in a description whose head is not in the known form.
+        watch = META_WATCH.search(value)
+        quotes = QUOTED.findall(watch.group("quotes") or "") if watch else []
+        text = value[:watch.start()] if watch else value
+        head = META_HEAD.match(text)
+        if not head or not watch:
+            # A form we do not know (another language): quoted excerpts in it are captions too.
+            return MetaText(own=QUOTED.sub("", text).strip(" .,:"), feed=quotes + QUOTED.findall(text))
+        bio = text[head.end():].strip()
+        return MetaText(own=bio, verbatim=bool(bio), feed=quotes)
     unavailable_markers = (
         (r"couldn.t find this account", "not_found"),
         (r"this account (?:was|has been) banned", "suspended"),
@@ -117,10 +154,14 @@ class TikTok(Platform):
     def _read_user(self, user: dict, source: str, cap: PageCapture, out: Extract) -> None:
         if isinstance(user.get("nickname"), str):
             out.add_text("header", user["nickname"], f"{source} nickname", cap.url)
+            out.mark("header", "embedded_json", f"{source} nickname", cap.url)
         if isinstance(user.get("signature"), str):
             out.add_text("bio", user["signature"], f"{source} signature", cap.url)
+            out.mark("bio", "embedded_json", f"{source} signature", cap.url, empty=not user["signature"].strip())
         bio_link = user.get("bioLink")
         link = _link(bio_link.get("link")) if isinstance(bio_link, dict) else ""
+        if isinstance(user.get("signature"), str):  # the user object is the profile's: no bioLink is no link
+            out.mark("website", "embedded_json", f"{source} bioLink", cap.url, empty=not link)
         if link:
             out.add_link("profile_field", link, self.unwrap(link), str(bio_link.get("link")),
                          f"{source} bioLink", cap.url)

@@ -10,7 +10,18 @@ Read (the rendered DOM, which is what page.content() returns after X's app has r
 - other (never counts): navigation, the sidebar, the sign-up BottomBar and the cookie banner
   in ``#layers``;
 - meta: og:description / description when X serves them (it does to crawlers, not always to
-  browsers).
+  browsers). X puts the bio there verbatim (t.co-wrapped links and all), so a crawler answer
+  with an empty body still shows the bio (coverage how="meta"), but nothing else: the website
+  field, the header and the pinned post are not seen.
+
+Layouts read: the x.com app (2023-2025 data-testid markers; "Pinned" or "Pinned Tweet" social
+context) and the twitter.com app of 2022-23 (same markers); X's crawler answer (head only).
+
+Coverage (profile_parts: header, bio, website, pinned): the rendered ``UserName`` header shows the
+bio and the website field whenever they are set, so under it a missing ``UserDescription`` /
+``UserUrl`` is established empty. The pinned post is part of the profile (X shows it first on the
+timeline): it counts as seen when the timeline rendered (any post) with or without a pinned one;
+a timeline that did not load ("Something went wrong. Try reloading.") leaves it unseen.
 
 Links: every outbound link is a t.co wrapper. Its target comes from, in this order, an
 ``expanded_url`` for that t.co URL in embedded JSON (``window.__INITIAL_STATE__`` or
@@ -43,7 +54,17 @@ import json
 from bs4 import BeautifulSoup, Tag
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, host_of, json_after, walk_json
+from auditor.collect.platforms.base import (
+    Extract,
+    Frame,
+    MetaText,
+    PageCapture,
+    Platform,
+    Rule,
+    host_of,
+    json_after,
+    walk_json,
+)
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 
 
@@ -74,14 +95,22 @@ class X(Platform):
     rules = (
         Rule("other", '#layers, [data-testid="BottomBar"], [data-testid="sidebarColumn"], header[role="banner"], '
                       'nav, [role="navigation"], footer', "app chrome"),
-        Rule("pinned", _pinned, "pinned post"),
+        Rule("pinned", _pinned, "pinned post", part="pinned"),
         Rule("feed", 'article, [data-testid="tweet"], [data-testid="cellInnerDiv"]', "timeline"),
-        Rule("bio", '[data-testid="UserDescription"]', "UserDescription"),
-        Rule("profile_field", '[data-testid="UserUrl"]', "UserUrl"),
+        Rule("bio", '[data-testid="UserDescription"]', "UserDescription", part="bio"),
+        Rule("profile_field", '[data-testid="UserUrl"]', "UserUrl", part="website"),
         Rule("profile_field", '[data-testid="UserLocation"], [data-testid="UserProfessionalCategory"]',
              "profile field"),
-        Rule("header", '[data-testid="UserName"]', "UserName"),
+        Rule("header", '[data-testid="UserName"]', "UserName", part="header"),
     )
+    profile_parts = ("header", "bio", "website", "pinned")
+    frames = (
+        Frame('[data-testid="UserName"]', ("bio", "website"), "UserName profile header"),
+        Frame('[data-testid="primaryColumn"] article, article[data-testid="tweet"]',
+              ("pinned",), "timeline"),
+    )
+    meta_part = "bio"
+    meta_boilerplate = (r"^From breaking news and entertainment to sports and politics",)
     unavailable_markers = (
         (r"account suspended", "suspended"),
         (r"this account doesn.t exist", "not_found"),
@@ -91,6 +120,14 @@ class X(Platform):
         *Platform.unavailable_markers,
     )
     login_markers = (r"sign in to x\b", r"log in to x\b", *Platform.login_markers)
+
+    def split_meta(self, value: str, cap: PageCapture) -> MetaText:
+        # og:description is the bio as written; the older description meta prefixed X's own words.
+        for prefix in ("The latest posts from ", "The latest Tweets from "):
+            if value.startswith(prefix):
+                head, sep, rest = value.partition("). ")
+                return MetaText(own=rest.strip(), verbatim=bool(sep and rest.strip()))
+        return MetaText(own=value, verbatim=True)
 
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         for tag in soup.find_all("script"):
@@ -110,4 +147,7 @@ class X(Platform):
             display = a.get_text("", strip=True)
             a.clear()
             a.append(display)
+        # Mentions in the bio sit in inline-flex divs (class r-xoduu5): one sentence, not a line each.
+        for div in body.select('[data-testid="UserDescription"] div'):
+            div.name = "span"
         super().read_regions(soup, cap, out)

@@ -3,10 +3,15 @@
 Pages: the channel page, then its /about tab (optional: a refused /about is noted and the
 channel page's own ytInitialData still carries the full description).
 
-Read, from ``ytInitialData`` (the JSON every YouTube page embeds, present in the rendered DOM):
+Read, from ``ytInitialData`` (the JSON every YouTube page embeds, present in the rendered DOM;
+the same JSON is the answer of ``youtubei/v1/browse``, read as a PageCapture of kind "api"):
 - header: channelMetadataRenderer.title; bio: the page header's description preview
   (pageHeaderViewModel > descriptionPreviewViewModel); header links: the header's
   "agency.example.gov and 2 more links" attribution (attributionViewModel commandRuns);
+- the 2019-24 ``c4TabbedHeaderRenderer`` header: title (header), ``tagline``
+  (channelTaglineRenderer.content, the description's first line: bio) and its website links in
+  ``headerLinks`` (``channelHeaderLinksViewModel`` firstLink / more, 2023-24, or the older
+  ``channelHeaderLinksRenderer`` primaryLinks / secondaryLinks);
 - about: channelMetadataRenderer.description and the about panel in both shapes YouTube has
   served: the current ``aboutChannelViewModel`` (description, country, links as
   ``channelExternalLinkViewModel`` whose URL sits in commandRuns[].onTap.innertubeCommand
@@ -20,6 +25,17 @@ And from the rendered DOM: the about panel (ytd-about-channel-renderer, the olde
 ytd-channel-about-metadata-renderer) — taken before the feed rule because YouTube renders it
 inside an ytd-item-section-renderer, the same element that wraps video shelves — the channel
 header, and video grids/shelves as feed; masthead, guide and footer are chrome.
+
+Meta: og:description is the channel description verbatim (about, coverage how="meta"); the
+description meta is a cut copy ("...").
+
+Coverage (profile_parts: header, about, website, contact). channelMetadataRenderer establishes the
+header and the about text (the full description, empty when ""). The website part is seen when a
+header link or an about-panel link was read, and established empty when the about panel was read
+without links. The contact part is the about panel's business e-mail: a panel that was read
+without one establishes it empty; a panel that offers one only to signed-in visitors
+(``signInForBusinessEmail``) leaves it unseen, and the coverage note says so. Without the about
+panel (a refused /about) website (unless in the header) and contact are not seen.
 
 Links: every outbound link is wrapped in youtube.com/redirect?q=<target>; the q parameter is
 the target, whatever the visible text says.
@@ -40,6 +56,7 @@ e-mail is hidden behind a sign-in for logged-out visitors and is never read.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -47,7 +64,16 @@ from urllib.parse import urlsplit, urlunsplit
 from bs4 import BeautifulSoup
 
 from auditor.collect.links import Redirector
-from auditor.collect.platforms.base import Extract, PageCapture, Platform, Rule, host_of, json_after, walk_json
+from auditor.collect.platforms.base import (
+    Extract,
+    MetaText,
+    PageCapture,
+    Platform,
+    Rule,
+    host_of,
+    json_after,
+    walk_json,
+)
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, website
 
 CONSENT_COOKIES = [
@@ -98,6 +124,9 @@ class YouTube(Platform):
                      "ytd-rich-item-renderer, ytd-comments, ytd-backstage-post-thread-renderer", "videos"),
         Rule("about", "#description-container, #links-section", "about panel"),
     )
+    profile_parts = ("header", "about", "website", "contact")
+    meta_part = "about"
+    meta_boilerplate = (r"^Enjoy the videos and music you love",)
     unavailable_markers = (
         (r"this channel doesn.t exist", "not_found"),
         (r"this account has been terminated", "suspended"),
@@ -137,6 +166,18 @@ class YouTube(Platform):
                     await page.goto(consent_url, wait_until="load", timeout=15000)
             return
 
+    def split_meta(self, value: str, cap: PageCapture) -> MetaText:
+        return MetaText(own=value, verbatim=True)
+
+    def read_api(self, cap: PageCapture, out: Extract) -> None:
+        """A ``youtubei/v1/browse`` answer: the JSON the channel page embeds as ytInitialData."""
+        try:
+            data = json.loads(cap.html)
+        except (json.JSONDecodeError, TypeError):
+            return
+        if isinstance(data, dict):
+            self._read_initial_data(data, cap, out)
+
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         for tag in soup.find_all("script"):
             script = tag.string or ""
@@ -152,6 +193,11 @@ class YouTube(Platform):
                 out.add_text("header", _text(meta.get("title")), "channelMetadataRenderer.title", cap.url)
                 out.add_text("about", _text(meta.get("description")), "channelMetadataRenderer.description",
                              cap.url)
+                if "title" in meta:
+                    out.mark("header", "embedded_json", "channelMetadataRenderer.title", cap.url)
+                if "description" in meta:
+                    out.mark("about", "embedded_json", "channelMetadataRenderer.description", cap.url,
+                             empty=not _text(meta.get("description")).strip())
         for key, panel in walk_json(data, {"aboutChannelViewModel", "channelAboutFullMetadataRenderer"}):
             if not isinstance(panel, dict):
                 continue
@@ -159,12 +205,27 @@ class YouTube(Platform):
             for k in ("country", "businessEmailLabel"):
                 if _text(panel.get(k)):
                     out.add_text("profile_field", _text(panel.get(k)), f"{key}.{k}", cap.url)
+            before = len(out.links)
             for _, link in walk_json(panel, {"channelExternalLinkViewModel"}):
                 if isinstance(link, dict):
                     self._add_link("about", link, _text(link.get("link")), cap, out, key)
             for link in panel.get("primaryLinks") or []:
                 if isinstance(link, dict):
                     self._add_link("about", link, _text(link.get("title")), cap, out, key)
+            out.mark("website", "embedded_json", f"{key} links", cap.url, empty=len(out.links) == before)
+            hidden = any(k in panel for k in ("signInForBusinessEmail", "businessEmailButton",
+                                               "bypassBusinessEmailCaptcha", "businessEmailRevealButton"))
+            if hidden:
+                out.unseen_why.append("the channel's business e-mail is shown only to signed-in visitors")
+            elif _text(panel.get("businessEmail")) or _text(panel.get("email")):
+                out.add_text("profile_field", _text(panel.get("businessEmail") or panel.get("email")),
+                             f"{key}.businessEmail", cap.url)
+                out.mark("contact", "embedded_json", f"{key}.businessEmail", cap.url)
+            else:
+                out.mark("contact", "embedded_json", f"{key} (no business e-mail)", cap.url, empty=True)
+        for _, c4 in walk_json(data, {"c4TabbedHeaderRenderer"}):
+            if isinstance(c4, dict):
+                self._read_c4_header(c4, cap, out)
         for _, header in walk_json(data, {"pageHeaderViewModel"}):
             if not isinstance(header, dict):
                 continue
@@ -183,7 +244,31 @@ class YouTube(Platform):
             if isinstance(alert, dict):
                 out.add_text("other", _text(alert.get("text")), "alert", cap.url)
 
-    def _add_run_links(self, text_obj: Any, cap: PageCapture, out: Extract) -> None:
+    def _read_c4_header(self, c4: dict, cap: PageCapture, out: Extract) -> None:
+        """The 2019-24 channel header: title, tagline (first line of the description), header links."""
+        out.add_text("header", _text(c4.get("title")), "c4TabbedHeaderRenderer.title", cap.url)
+        tagline = c4.get("tagline")
+        if isinstance(tagline, dict):
+            for _, renderer in walk_json(tagline, {"channelTaglineRenderer"}):
+                if isinstance(renderer, dict):
+                    out.add_text("bio", _text(renderer.get("content")), "c4TabbedHeaderRenderer.tagline", cap.url)
+        links = c4.get("headerLinks")
+        if not isinstance(links, dict):
+            return
+        for _, view in walk_json(links, {"channelHeaderLinksViewModel"}):
+            if isinstance(view, dict):
+                for key in ("firstLink", "more"):
+                    self._add_run_links(view.get(key), cap, out, "c4 headerLinks")
+        for _, renderer in walk_json(links, {"channelHeaderLinksRenderer"}):
+            if isinstance(renderer, dict):
+                for key in ("primaryLinks", "secondaryLinks"):
+                    for link in renderer.get(key) or []:
+                        if isinstance(link, dict):
+                            self._add_link("header", link, _text(link.get("title")), cap, out, "c4 headerLinks")
+                            out.mark("website", "embedded_json", "c4 headerLinks", cap.url)
+
+    def _add_run_links(self, text_obj: Any, cap: PageCapture, out: Extract,
+                       source: str = "page header links") -> None:
         """Links in an attributed string: {"content": "...", "commandRuns": [{startIndex, length, onTap}]}."""
         if not isinstance(text_obj, dict):
             return
@@ -191,7 +276,9 @@ class YouTube(Platform):
         for run in text_obj.get("commandRuns") or []:
             if isinstance(run, dict):
                 start, length = int(run.get("startIndex", 0)), int(run.get("length", 0))
-                self._add_link("header", run, content[start:start + length], cap, out, "page header links")
+                if _endpoint_urls(run):
+                    self._add_link("header", run, content[start:start + length], cap, out, source)
+                    out.mark("website", "embedded_json", source, cap.url)
 
     def _add_link(self, region: str, node: dict, text: str, cap: PageCapture, out: Extract, source: str) -> None:
         urls = _endpoint_urls(node)
