@@ -133,7 +133,7 @@ class Console:
         guard: Guard = request.app.state.guard
         session = request.state.session
         html = self.env.get_template(template).render(
-            csrf=guard.csrf(session), login=guard.token is not None, settings=self.settings,
+            csrf=guard.csrf(session), login=guard.token is not None and session.authenticated, settings=self.settings,
             notice=NOTICES.get(request.query_params.get("done", ""), ""), **context)
         return HTMLResponse(html, status_code=status)
 
