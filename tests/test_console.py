@@ -15,6 +15,7 @@ import email.policy
 import json
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,8 +26,9 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from auditor.collect.browser import LAUNCH_ARGS, find_chromium
-from auditor.console import attest
+from auditor.console import attest, jobs
 from auditor.console.app import read_registry
+from auditor.console.settings import ConsoleSettings
 from auditor.errors import InputError
 from auditor.registry import load_registry
 from tests.conftest import ROOT, LoopbackSite, run_auditor, write_registry
@@ -120,6 +122,39 @@ def test_registry_problems_are_those_of_auditor_validate(tmp_path: Path) -> None
     by_row = {r.id: r.problems for r in view.rows}
     assert by_row["ok-1"] == [] and len(by_row["bad url"]) == 2 and len(by_row["ok-2"]) == 1
     assert all(p.startswith(f"{sites}:") for p in view.problems)
+
+
+def test_one_audit_at_a_time_and_a_bounded_visible_queue(tmp_path: Path) -> None:
+    class Held(jobs.JobQueue):
+        """Runs nothing: each job 'runs' until the test lets it finish."""
+
+        gate = threading.Event()
+
+        def _run(self, job: jobs.Job) -> None:
+            self.gate.wait(30)
+            job.rc, job.state = 0, "finished"
+
+    settings = ConsoleSettings(sites=tmp_path / "sites.yaml", out_root=tmp_path / "runs")
+    q = Held(settings)
+    spec = {"scope": "every account", "accounts": ["a"], "names": {"a": "A"}, "argv": ["x"], "concurrency": 1}
+    made = [q.submit(dict(spec)) for _ in range(1 + jobs.MAX_WAITING)]
+    assert len({j.out_dir for j in made}) == len(made)  # never two audits over the same output
+    deadline = time.monotonic() + 10
+    while made[0].state != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert [j.state for j in made] == ["running"] + ["queued"] * jobs.MAX_WAITING
+    assert [q.position(j) for j in made[1:]] == list(range(1, jobs.MAX_WAITING + 1))
+    with pytest.raises(InputError, match="already waiting"):
+        q.submit(dict(spec))
+    q.cancel(made[2])
+    assert made[2].state == "cancelled" and q.position(made[3]) == 2
+    Held.gate.set()
+    while any(j.active for j in made):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert [j.state for j in made] == ["finished", "finished", "cancelled"] + ["finished"] * (jobs.MAX_WAITING - 2)
+    q.shutdown()
 
 
 def test_serve_help_says_how_to_run_it_for_real() -> None:
@@ -297,7 +332,7 @@ SLOW = ("<html><head><title>Slow {n}</title><meta name='description' content='Of
 @pytest.mark.browser
 def test_cancel_keeps_what_is_done(tmp_path: Path, site: LoopbackSite) -> None:
     for n in range(1, 4):
-        site.add(f"/slow{n}", SLOW.format(n=n), delay_s=0.2 if n == 1 else 6)
+        site.add(f"/slow{n}", SLOW.format(n=n), delay_s=0.2 if n == 1 else 30)  # the others are cancelled while loading
     sites = write_registry(tmp_path / "sites.yaml", [
         {"id": f"slow-{n}", "name": f"Slow {n}", "url": site.url(f"/slow{n}")} for n in range(1, 4)])
     with serve("--sites", str(sites), "--out-root", str(tmp_path / "runs"), log=tmp_path / "serve.log") as server:
@@ -305,14 +340,17 @@ def test_cancel_keeps_what_is_done(tmp_path: Path, site: LoopbackSite) -> None:
         r = c.post("/audit", {"csrf": c.csrf(), "scope": "all", "policy": "builtin"})
         assert r.status == 303, r.body
         job = r.headers["location"]
-        deadline = time.monotonic() + 120
+        t0 = time.monotonic()
+        deadline = t0 + 120
         while "1 of 3" not in re.sub(r"<[^>]+>", "", c.get(job).body):
             assert time.monotonic() < deadline, c.get(job).body
             time.sleep(0.3)
+        print(f"first account done after {time.monotonic() - t0:.1f} s")
         assert c.post(job + "/cancel", {"csrf": c.csrf(job)}).status == 303
         while "cancelled" not in (body := c.get(job).body):
             assert time.monotonic() < deadline, body
             time.sleep(0.3)
+        print(f"cancelled after {time.monotonic() - t0:.1f} s")
         assert "the accounts already audited are kept" in body
         run_id = job.rsplit("/", 1)[1]
         results = json.loads(c.get(f"/runs/{run_id}/results.json").body)

@@ -116,8 +116,8 @@ class JobQueue:
 
     def submit(self, job_spec: dict) -> Job:
         with self.cond:
-            if len(self.waiting) >= MAX_WAITING:
-                raise InputError(f"{len(self.waiting)} audits are already waiting behind the one running; "
+            if sum(j.active for j in self.jobs.values()) > MAX_WAITING:
+                raise InputError(f"{MAX_WAITING} audits are already waiting behind the one running; "
                                  "wait for one to finish or cancel one")
             job_id, out_dir = new_id(self.settings.out_root)
             job = Job(id=job_id, out_dir=out_dir, **job_spec)
@@ -140,9 +140,10 @@ class JobQueue:
                 self.waiting.remove(job.id)
                 job.state, job.ended = "cancelled", time.time()
                 return
-            if job.state == "running" and job.proc is not None and not job.cancel_requested:
+            if job.state == "running" and not job.cancel_requested:
                 job.cancel_requested = True
-                job.proc.send_signal(signal.SIGTERM)  # the child only: the runner closes its own browser
+                if job.proc is not None:  # else _run sends it as soon as the child exists
+                    job.proc.send_signal(signal.SIGTERM)  # the child only: the runner closes its own browser
 
     def recent(self) -> list[Job]:
         with self.cond:
@@ -191,6 +192,8 @@ class JobQueue:
         with self.cond:
             job.proc = subprocess.Popen(job.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+            if job.cancel_requested:
+                job.proc.send_signal(signal.SIGTERM)
         assert job.proc.stderr is not None
         for raw in job.proc.stderr:
             line = raw.rstrip("\n")
