@@ -12,11 +12,13 @@ from __future__ import annotations
 import difflib
 import email
 import email.policy
+import io
 import json
 import re
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,7 @@ from auditor.console import attest, jobs
 from auditor.console.app import read_registry
 from auditor.console.settings import ConsoleSettings
 from auditor.errors import InputError
+from auditor.outputs.archive import verify as verify_archive
 from auditor.registry import load_registry
 from tests.conftest import ROOT, LoopbackSite, run_auditor, write_registry
 from tests.console_support import Client, serve
@@ -207,21 +210,33 @@ def shoot(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
+def go(page: Page, url: str) -> Page:
+    """Open ``url`` in a new tab of the same session: a progress page reloads itself every two seconds,
+    and that reload must not race the next navigation."""
+    fresh = page.context.new_page()
+    page.close()
+    fresh.goto(url)
+    return fresh
+
+
 @pytest.mark.browser
+@pytest.mark.timeout(900)  # two replayed audits of the demo; about 90 s on an idle 2-core machine
 def test_console_end_to_end_on_the_demo(tmp_path: Path, browser: Browser, smtp: tuple[int, Mailbox]) -> None:
     sites = demo_sites(tmp_path)
     port, box = smtp
     env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_FROM": "audit@example.org",
            "AUDITOR_EMAIL_TO": "comms@example.org"}
+    archive = tmp_path / "archive"
     with serve("--sites", str(sites), "--replay", "demo/demo.har", "--out-root", str(tmp_path / "runs"),
-               env=env, log=tmp_path / "serve.log") as server:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+               "--archive", str(archive), env=env, log=tmp_path / "serve.log") as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
         scripts: list[str] = []
-        page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+        context.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
         t0 = time.monotonic()
 
         # The registry lists every account by name; start an audit of everything.
-        page.goto(server.base + "/")
+        page = go(page, server.base + "/")
         names = ["MPD on X", "MPD on Facebook", "MPD on Instagram", "MPD on YouTube", "Fifth District on X"]
         for name in names:
             expect(page.locator("table.accounts")).to_contain_text(name)
@@ -235,7 +250,7 @@ def test_console_end_to_end_on_the_demo(tmp_path: Path, browser: Browser, smtp: 
         shoot(page, "audit-running")
 
         # A second audit (one platform) waits in a visible queue behind the first.
-        page.goto(server.base + "/")
+        page = go(page, server.base + "/")
         page.locator("input[name=scope][value=platform]").check()
         page.locator("select[name=platform]").select_option("x")
         page.get_by_role("button", name="Start audit").click()
@@ -246,7 +261,7 @@ def test_console_end_to_end_on_the_demo(tmp_path: Path, browser: Browser, smtp: 
         shoot(page, "audit-queued")
 
         # Live progress on the first one reaches the end (the page refreshes itself, no script).
-        page.goto(f"{server.base}/audits/{first}")
+        page = go(page, f"{server.base}/audits/{first}")
         expect(page.locator("#done-count")).not_to_have_text("0", timeout=120_000)
         expect(page.locator("#state")).to_have_text("finished", timeout=180_000)
         expect(page.locator("#done-count")).to_have_text("5")
@@ -257,7 +272,15 @@ def test_console_end_to_end_on_the_demo(tmp_path: Path, browser: Browser, smtp: 
 
         # Its report, served with a policy that forbids scripts.
         page.get_by_role("link", name="Results of this run").click()
+        first = page.url.rsplit("/", 1)[1]  # the run's id is its folder in the evidence archive
+        assert (archive / first / "MANIFEST.sha256").is_file()
         expect(page.locator("h1")).to_have_text(f"Run {first}")
+        zipped = page.request.get(f"{server.base}/runs/{first}/archive.zip")
+        assert zipped.ok and zipped.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(zipped.body())) as z:
+            files = z.namelist()
+        assert f"{first}/MANIFEST.sha256" in files and f"{first}/har/demo.har" in files
+        assert f"{first}/junit.xml" in files and f"{first}/results.json" in files
         expect(page.locator("#changes")).to_contain_text("first run")
         with page.expect_response(re.compile(r"/report\.html$")) as got:
             page.get_by_role("link", name="Open the report").click()
@@ -268,9 +291,10 @@ def test_console_end_to_end_on_the_demo(tmp_path: Path, browser: Browser, smtp: 
         shoot(page, "report")
 
         # The second run, compared with the one before it.
-        page.goto(f"{server.base}/audits/{second}")
+        page = go(page, f"{server.base}/audits/{second}")
         expect(page.locator("#state")).to_have_text("finished", timeout=180_000)
         page.get_by_role("link", name="Results of this run").click()
+        second = page.url.rsplit("/", 1)[1]
         changes = page.locator("#changes")
         expect(changes).to_contain_text(f"since run {first}")
         expect(changes).to_contain_text("Accounts not in this run: mpd-facebook, mpd-instagram, mpd-youtube")
@@ -287,7 +311,7 @@ def test_console_end_to_end_on_the_demo(tmp_path: Path, browser: Browser, smtp: 
         assert "social media audit" in msg["Subject"] and "of 2 accounts need" in msg["Subject"]
 
         # The account's history and an attestation written back to sites.yaml.
-        page.goto(server.base + "/accounts/mpd-5d-x")
+        page = go(page, server.base + "/accounts/mpd-5d-x")
         expect(page.locator("table")).to_contain_text(first)
         expect(page.locator("table")).to_contain_text(second)
         before = sites.read_text(encoding="utf-8")
@@ -312,17 +336,19 @@ def test_console_end_to_end_on_the_demo(tmp_path: Path, browser: Browser, smtp: 
         expect(page.locator("#attest")).to_contain_text("emergency_contact: J. Smith, Office of Communications")
         shoot(page, "account")
 
-        page.goto(server.base + "/runs")
+        page = go(page, server.base + "/runs")
         expect(page.locator("table")).to_contain_text(first)
         shoot(page, "runs")
-        page.goto(server.base + "/")
+        page = go(page, server.base + "/")
         expect(page.locator("table.accounts")).to_contain_text("emergency_contact: J. Smith")
-        page.close()
+        context.close()
         assert scripts == []  # the console runs no script at all
         print(f"end-to-end flow: {time.monotonic() - t0:.1f} s")
 
-    # Downloads come from the run's folder as written by the CLI.
-    assert json.loads((tmp_path / "runs" / first / "results.json").read_text())["counts"]["total"] == 5
+    # The archive holds both runs, intact; the second says what changed since the first.
+    assert [v.intact for v in verify_archive(archive)] == [True, True]
+    changes = json.loads((archive / second / "results.json").read_text())["changes"]
+    assert changes["accounts_removed"] == ["mpd-facebook", "mpd-instagram", "mpd-youtube"]
 
 
 SLOW = ("<html><head><title>Slow {n}</title><meta name='description' content='Official account of a test "
