@@ -152,6 +152,7 @@ def test_one_audit_at_a_time_and_a_bounded_visible_queue(tmp_path: Path) -> None
         q.submit(dict(spec))
     q.cancel(made[2])
     assert made[2].state == "cancelled" and q.position(made[3]) == 2
+    assert not made[2].out_dir.exists() and made[3].out_dir.is_dir()
     Held.gate.set()
     while any(j.active for j in made):
         assert time.monotonic() < deadline

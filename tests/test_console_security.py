@@ -182,7 +182,11 @@ def test_pages_and_reports_carry_a_script_free_policy(console: tuple[Served, Pat
     report = c.get(f"/runs/{RUN_ID}/report.html")
     csp = report.headers["content-security-policy"]
     assert "script-src 'none'" in csp and "default-src 'none'" in csp and "sandbox" in csp
-    assert c.get(f"/runs/{RUN_ID}/results.json").headers["content-disposition"].startswith("attachment")
+    for name, kind in (("results.json", "application/json"), ("junit.xml", "application/xml"),
+                       ("archive.zip", "application/zip")):
+        r = c.get(f"/runs/{RUN_ID}/{name}")
+        assert r.status == 200 and r.headers["content-type"].startswith(kind), name
+        assert r.headers["content-disposition"].startswith("attachment"), name
 
 
 # ---- escaping, in real Chromium -------------------------------------------------------------------

@@ -254,7 +254,9 @@ class Console:
         name = request.path_params["name"]
         if name not in DOWNLOADS:
             raise HTTPException(404, "No such file.")
-        path = next(p for p in ref.folder.iterdir() if p.name == name)  # a listed file, not a joined name
+        path = next((p for p in ref.folder.iterdir() if p.name == name and p.is_file()), None)  # listed, not joined
+        if path is None:
+            raise HTTPException(404, "This run has no such file.")
         body = await run_in_threadpool(path.read_bytes)
         return Response(body, media_type=DOWNLOADS[name], headers={
             "content-disposition": f'attachment; filename="{ref.id}-{name}"'})

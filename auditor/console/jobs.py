@@ -10,6 +10,7 @@ registry order, ``concurrency`` at a time, so "loading now" is the first unfinis
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -139,6 +140,8 @@ class JobQueue:
             if job.state == "queued" and job.id in self.waiting:
                 self.waiting.remove(job.id)
                 job.state, job.ended = "cancelled", time.time()
+                with contextlib.suppress(OSError):
+                    job.out_dir.rmdir()  # its folder is still empty
                 return
             if job.state == "running" and not job.cancel_requested:
                 job.cancel_requested = True
