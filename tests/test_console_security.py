@@ -14,7 +14,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from auditor.collect.browser import LAUNCH_ARGS, find_chromium
+from auditor.console import settings
 from auditor.console.security import CONSOLE_CSP
+from auditor.errors import InputError
 from auditor.models import ITEM_IDS, AccountResult, AuditRun, Evidence, ItemResult, LoadSummary
 from auditor.outputs import html_report, junit, results_json
 from tests.conftest import run_auditor, write_registry
@@ -65,22 +67,32 @@ def logged_in(server: Served) -> Client:
 
 # ---- starting -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::"])
-def test_a_non_loopback_host_without_a_token_refuses_to_start(tmp_path: Path, host: str) -> None:
+def test_a_non_loopback_host_without_a_token_refuses_to_start(tmp_path: Path) -> None:
     sites = write_registry(tmp_path / "sites.yaml", [{"id": "a", "name": "A", "url": "https://x.com/a"}])
     env = {k: v for k, v in os.environ.items() if k != "AUDITOR_CONSOLE_TOKEN"}
-    proc = run_auditor("serve", "--sites", str(sites), "--out-root", str(tmp_path / "runs"), "--host", host,
-                       "--port", "0", timeout=60, env=env)
+    proc = run_auditor("serve", "--sites", str(sites), "--out-root", str(tmp_path / "runs"), "--host", "0.0.0.0",
+                       "--port", "0", timeout=120, env=env)
     assert proc.returncode == 2, proc.stderr
-    assert f"--host {host}" in proc.stderr and "AUDITOR_CONSOLE_TOKEN" in proc.stderr
+    assert "--host 0.0.0.0" in proc.stderr and "AUDITOR_CONSOLE_TOKEN" in proc.stderr
+
+
+@pytest.mark.parametrize("host", ["192.0.2.10", "::", "console.example.org", "127.0.0.1.example.org"])
+def test_every_other_non_loopback_host_needs_a_token(tmp_path: Path, host: str) -> None:
+    sites = write_registry(tmp_path / "sites.yaml", [{"id": "a", "name": "A", "url": "https://x.com/a"}])
+    with pytest.raises(InputError, match=f"--host {re.escape(host)}: .*AUDITOR_CONSOLE_TOKEN"):
+        settings.from_args(sites, tmp_path / "runs", None, None, None, host, 0, env={})
+    ok = settings.from_args(sites, tmp_path / "runs", None, None, None, host, 0, env={"AUDITOR_CONSOLE_TOKEN": TOKEN})
+    assert ok.token == TOKEN and not ok.loopback and TOKEN not in repr(ok)
+    for loopback in ("127.0.0.1", "localhost", "::1"):
+        assert settings.from_args(sites, tmp_path / "runs", None, None, None, loopback, 0, env={}).loopback
 
 
 def test_a_short_token_refuses_to_start(tmp_path: Path) -> None:
     sites = write_registry(tmp_path / "sites.yaml", [{"id": "a", "name": "A", "url": "https://x.com/a"}])
-    proc = run_auditor("serve", "--sites", str(sites), "--host", "0.0.0.0", "--port", "0", timeout=60,
-                       env={**os.environ, "AUDITOR_CONSOLE_TOKEN": "short"})
-    assert proc.returncode == 2 and "shorter than 16" in proc.stderr
-    assert "short" not in proc.stderr.replace("shorter", "")  # the token itself is never printed
+    with pytest.raises(InputError, match="shorter than 16") as err:
+        settings.from_args(sites, tmp_path / "runs", None, None, None, "0.0.0.0", 0,
+                           env={"AUDITOR_CONSOLE_TOKEN": "tiny-token"})
+    assert "tiny-token" not in str(err.value)  # the token itself is never printed
 
 
 # ---- the token ----------------------------------------------------------------------------------
