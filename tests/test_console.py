@@ -213,9 +213,9 @@ def shoot(page: Page, name: str) -> None:
 
 def go(page: Page, url: str) -> Page:
     """Open ``url`` in a new tab of the same session: a progress page reloads itself every two seconds,
-    and that reload must not race the next navigation."""
+    and that reload must not race the next navigation. The old tab stays open (it stops reloading
+    when its audit ends); the context is closed at the end."""
     fresh = page.context.new_page()
-    page.close()
     fresh.goto(url)
     return fresh
 
