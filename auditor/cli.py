@@ -1,4 +1,4 @@
-"""Command line: ``auditor audit | validate | explain | recheck | schema | merge | send | verify-archive``.
+"""Command line: ``auditor audit | serve | validate | explain | recheck | schema | merge | send | verify-archive``.
 
 Exit codes: 0 every account compliant (or none at or above ``--fail-on``); 1 the audit found
 accounts that are not; 2 bad input (nothing audited); 3 the tool itself failed; 4 the outputs
@@ -48,6 +48,22 @@ def _policy_help() -> str:
 
     return (f"a built-in policy ({', '.join(builtin_policies())}) or a policy YAML file "
             f"(default: {DEFAULT_POLICY.stem})")
+
+
+SERVE_EPILOG = """\
+running it for real:
+  auditor serve --sites /srv/audit/sites.yaml --archive /srv/audit/archive --policy mpd
+      listens on http://127.0.0.1:8765/ only (open it on the same machine). Audits run live
+      (no --replay), one at a time, each into a new folder under --out-root, and are kept in
+      the archive; past runs, reports and history are read from the archive.
+  AUDITOR_CONSOLE_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe(32))') \\
+  auditor serve --sites ... --archive ... --host 0.0.0.0
+      any --host other than loopback refuses to start without AUDITOR_CONSOLE_TOKEN; with it,
+      every page needs a login with that token. Browsers keep the login cookie only over HTTPS
+      (or on loopback): put the console behind a TLS proxy when it is reached from other machines.
+  mail: AUDITOR_EMAIL_TO=comms@example.org plus the SMTP_* settings of `auditor audit --email-to`.
+  demo: auditor serve --sites demo/sites.yaml --replay demo/demo.har   (or ./scripts/console)
+"""
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -147,6 +163,20 @@ def parser() -> argparse.ArgumentParser:
 
     va = sub.add_parser("verify-archive", help="check an evidence archive's SHA-256 hashes; name what changed")
     va.add_argument("dir", type=Path, help="one archived run folder, or the archive root (every run in it)")
+
+    sv = sub.add_parser("serve", help="a local web console: registry, audits, reports, mail, attestations",
+                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=SERVE_EPILOG)
+    sv.add_argument("--sites", type=Path, default=DEFAULT_SITES, help="registry file (default: sites.yaml); "
+                    "attestations recorded in the console are written back to it")
+    sv.add_argument("--replay", type=Path, metavar="HAR", help="offer audits replayed from this HAR (demo, tests)")
+    sv.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
+    sv.add_argument("--archive", type=Path, metavar="DIR", help="evidence archive: every console audit is kept "
+                    "there, and past runs are listed from it")
+    sv.add_argument("--out-root", type=Path, default=Path("console-runs"), metavar="DIR",
+                    help="each audit writes into a new folder here (default: console-runs)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other "
+                    "needs AUDITOR_CONSOLE_TOKEN)")
+    sv.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
 
     h = sub.add_parser("har", help="build a replay HAR from a manifest of hand-made pages")
     h.add_argument("action", choices=["build"])
@@ -540,9 +570,18 @@ def cmd_har(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from auditor.console import settings
+    from auditor.console.server import serve
+
+    return serve(settings.from_args(args.sites, args.out_root, args.replay, args.policy, args.archive, args.host,
+                                    args.port))
+
+
 COMMANDS = {"audit": cmd_audit, "record": cmd_record, "validate": cmd_validate, "explain": cmd_explain,
             "recheck": cmd_recheck, "schema": cmd_schema, "har": cmd_har, "merge": cmd_merge, "send": cmd_send,
             "verify-archive": cmd_verify_archive}
+COMMANDS["serve"] = cmd_serve
 
 
 def main(argv: list[str] | None = None) -> int:
