@@ -1,4 +1,5 @@
-"""Command line: ``auditor audit | validate | explain | recheck | schema | merge | send | verify-archive``.
+"""Command line: ``auditor audit | validate | explain | recheck | schema | merge | send | verify-archive | summary
+| check-browser``.
 
 Exit codes: 0 every account compliant (or none at or above ``--fail-on``); 1 the audit found
 accounts that are not; 2 bad input (nothing audited); 3 the tool itself failed; 4 the outputs
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.errors import (
+    EXIT_DELIVERY_FAILED,
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -37,6 +40,35 @@ FAIL_ON = ("non_compliant", "unreachable", "needs_review", "never")
 EPILOG = ("exit codes: 0 no account at or above --fail-on; 1 the audit found accounts that need action; "
           "2 bad input (nothing audited); 3 the tool itself failed; 4 the report is written but the e-mail "
           "could not be sent; 130 interrupted (what was done is written)")
+
+
+def _positive(kind: type[float] | type[int], what: str):  # noqa: ANN202 - an argparse type
+    """An argparse type for a number greater than 0 (argparse then exits 2 naming the option)."""
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not (value > 0 and value != float("inf")):
+            raise argparse.ArgumentTypeError(f"must be greater than 0, not {text!r}")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
+_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$")
+
+
+def duration(text: str) -> float:
+    """'50m', '1h30m', '3000s' or '3000' -> seconds (greater than 0)."""
+    m = _DURATION.match(text.strip().lower())
+    if not text.strip() or not m or not any(m.groups()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration (e.g. 50m, 1h30m, 3000s)")
+    h, mi, sec = (float(g) if g else 0.0 for g in m.groups())
+    seconds = h * 3600 + mi * 60 + sec
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"must be longer than 0, not {text!r}")
+    return seconds
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -79,8 +111,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--record-har", type=Path, metavar="FILE", help="record every page loaded into a HAR file")
     a.add_argument("--browser", metavar="PATH", help="Chromium executable (else AUDITOR_CHROMIUM, "
                    "Playwright's Chromium, or chromium on PATH)")
-    a.add_argument("--timeout", type=float, default=30.0, metavar="S", help="page load time limit (default 30)")
-    a.add_argument("--concurrency", type=int, default=None, metavar="N", help="accounts loaded at once")
+    a.add_argument("--timeout", type=_positive(float, "a number of seconds"), default=30.0, metavar="S",
+                   help="page load time limit in seconds, greater than 0 (default 30)")
+    a.add_argument("--concurrency", type=_positive(int, "a whole number"), default=None, metavar="N",
+                   help="accounts loaded at once, at least 1")
+    a.add_argument("--deadline", type=duration, default=None, metavar="DURATION",
+                   help="time budget for the whole audit, e.g. 50m: when it is used up the auditor stops itself "
+                        "as on SIGTERM (what was done is written, unfinished accounts are marked, exit 130). Set "
+                        "it a few minutes under a CI job's time limit so the job keeps its partial results")
     a.add_argument("--no-screenshots", action="store_true", help="skip screenshots")
     a.add_argument("--block", metavar="TYPES", default=None,
                    help="resource types not fetched, comma-separated from image,media,font,stylesheet or 'none' "
@@ -95,21 +133,36 @@ def parser() -> argparse.ArgumentParser:
     rec.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: audit-report)")
     rec.add_argument("--only", nargs="+", metavar="ID", default=None, help="record only these account ids")
     rec.add_argument("--browser", metavar="PATH", help="Chromium executable")
-    rec.add_argument("--timeout", type=float, default=30.0, metavar="S", help="page load time limit (default 30)")
+    rec.add_argument("--timeout", type=_positive(float, "a number of seconds"), default=30.0, metavar="S",
+                     help="page load time limit in seconds, greater than 0 (default 30)")
     rec.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
 
     v = sub.add_parser("validate", help="check a registry (and policy) without a browser")
     _add_common(v)
 
     e = sub.add_parser("explain", help="what an item requires, accepts and how to fix it")
-    e.add_argument("item", nargs="?", help="item id (default: all)")
+    e.add_argument("item", nargs="?", help="item id, or its clause letter as in the report (a-f); default: all")
 
-    r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)")
-    r.add_argument("dir", type=Path, help="output directory of an earlier audit")
+    r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)",
+                       description="Re-judge a finished run from its saved snapshots (no browser): DIR's "
+                                   "results.json, report.html and junit.xml are rewritten in place with the new "
+                                   "verdicts. started_at, finished_at and duration_s still say when the pages were "
+                                   "read; rechecked_at says when they were re-judged. snapshots/ and screenshots/ "
+                                   "are not changed.")
+    r.add_argument("dir", type=Path, help="output directory of an earlier audit (rewritten in place)")
     r.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
     r.add_argument("--fail-on", choices=FAIL_ON, default="needs_review", help="as for audit")
 
     sub.add_parser("schema", help="print the JSON Schema of results.json")
+
+    su = sub.add_parser("summary", help="print a Markdown summary of a finished run (counts, accounts that need "
+                                        "action), e.g. for $GITHUB_STEP_SUMMARY")
+    su.add_argument("dir", type=Path, help="output directory of a finished audit or merge (its results.json)")
+
+    cb = sub.add_parser("check-browser", help="start Chromium once and print its version, or the browser's own "
+                                              "error (exit 3): run by scripts/setup")
+    cb.add_argument("--browser", metavar="PATH", help="Chromium executable (else AUDITOR_CHROMIUM, "
+                    "Playwright's Chromium, or chromium on PATH)")
 
     m = sub.add_parser("merge", help="merge shard result directories into one results.json, report and junit.xml")
     m.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="output directories of --shard runs")
@@ -171,23 +224,37 @@ class Delivery:
     hars: list[Path] = field(default_factory=list)
     email_to: list[str] = field(default_factory=list)
     smtp: SmtpSettings | None = None
+    mail_problem: str = ""  # merge: the mail settings are wrong; the report is still written, then exit 4
 
 
-def _delivery(args: argparse.Namespace) -> Delivery:
-    """Check every delivery option before any work is done: a mistake is bad input (exit 2) up front."""
+def _delivery(args: argparse.Namespace, accounts_read: bool = False) -> Delivery:
+    """Check every delivery option. Before an audit, a mistake is bad input (exit 2) up front: nothing is
+    audited, the run can be repeated. When the accounts have already been read (``merge`` of shards), a
+    delivery problem never costs the report or the archive: a bad --previous is a warning (no previous
+    run), bad mail settings are reported after the files are written (exit 4)."""
     from auditor.outputs import archive, history
 
     d = Delivery(fail_on=getattr(args, "fail_on", None) or "needs_review", archive=getattr(args, "archive", None))
     previous = getattr(args, "previous", None)
-    if previous is None and d.archive is not None:
-        previous = archive.latest_results(d.archive)
-    if previous is not None:
-        d.previous, d.previous_source = history.load_previous(previous), str(previous)
+    try:
+        if previous is None and d.archive is not None:
+            previous = archive.latest_results(d.archive)
+        if previous is not None:
+            d.previous, d.previous_source = history.load_previous(previous), str(previous)
+    except InputError as exc:
+        if not accounts_read:
+            raise
+        print(f"auditor: warning: no previous run to compare with: {exc}", file=sys.stderr)
     if getattr(args, "email_to", None):
         from auditor.outputs.email import SmtpSettings, parse_recipients
 
-        d.email_to = parse_recipients(args.email_to)
-        d.smtp = SmtpSettings.from_env()
+        try:
+            d.email_to = parse_recipients(args.email_to)
+            d.smtp = SmtpSettings.from_env()
+        except InputError as exc:
+            if not accounts_read:
+                raise
+            d.mail_problem = str(exc)
     return d
 
 
@@ -199,9 +266,10 @@ def exit_code(run: AuditRun, fail_on: str) -> int:
     return EXIT_FINDINGS if any(a.status in bad for a in run.accounts) else EXIT_OK
 
 
-def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None = None) -> int:
+def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None = None, merged: bool = False) -> int:
     """Write every output of a run (results.json first: it is the record), archive it, mail it, and
-    choose the exit code. The files are written before anything is sent: a mail failure loses nothing."""
+    choose the exit code. The files are written before anything is sent: a mail failure loses nothing.
+    An interrupted audit is not mailed (130); a ``merged`` run with a stopped shard is mailed, then 130."""
     from auditor.outputs import archive, history, html_report, junit, results_json
 
     d = delivery or Delivery()
@@ -222,11 +290,19 @@ def _finish(run: AuditRun, out: Path, policy: Policy, delivery: Delivery | None 
             raise ToolError(f"{d.archive}: cannot archive the run: {exc.strerror or exc}") from None
         digest = archive.sha256_file(kept / archive.MANIFEST)
         print(f"Archived: {kept} (MANIFEST.sha256 sha256 {digest})", file=sys.stderr)
-    if run.interrupted:
+    if run.interrupted and not merged:
         print("auditor: interrupted; unfinished accounts are marked in the report"
               + ("; the report was not mailed" if d.email_to else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
     rc = exit_code(run, d.fail_on)
+    if run.interrupted:  # merge: a shard stopped early (SIGTERM, --deadline); the rest of the run still counts
+        print("auditor: a shard was stopped before it finished: its unfinished accounts are marked in the report",
+              file=sys.stderr)
+        rc = EXIT_INTERRUPTED
+    if d.mail_problem:
+        print(f"auditor: e-mail not sent: the mail settings are wrong: {d.mail_problem.rstrip('.')}. "
+              f"The report is written: {out / 'report.html'}", file=sys.stderr)
+        return EXIT_DELIVERY_FAILED
     if d.email_to and d.smtp:
         rc = _mail(run, out, d.email_to, d.smtp) or rc
     return rc
@@ -268,10 +344,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
                            record_har=args.record_har, browser=args.browser, page_timeout_s=args.timeout,
                            screenshots=not args.no_screenshots, block=_block(getattr(args, "block", None),
                                                                              args.no_screenshots),
-                           keep_pages=bool(getattr(args, "archive", None)))
+                           keep_pages=bool(getattr(args, "archive", None)),
+                           deadline_s=getattr(args, "deadline", None))
     if getattr(args, "concurrency", None):
-        if args.concurrency < 1:
-            raise InputError("--concurrency must be at least 1")
         options.concurrency = args.concurrency
     if delivery.archive is not None:  # keep the pages as loaded: the replayed HAR, or record one
         if args.replay:
@@ -327,8 +402,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     import checks
 
+    letters = {m.clause.rsplit(".", 1)[-1].lower(): item for item, m in checks.META.items()}
+    if args.item and args.item.lower() in letters:
+        args.item = letters[args.item.lower()]
     if args.item and args.item not in checks.META:
-        raise InputError(f"unknown item '{args.item}'; items: {', '.join(checks.META)}")
+        listed = ", ".join(f"{k} {v}" for k, v in letters.items())
+        raise InputError(f"unknown item '{args.item}'; items (or their letters): {listed}")
     for item, m in checks.META.items():
         if args.item and item != args.item:
             continue
@@ -359,7 +438,10 @@ def cmd_recheck(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise InputError(f"{path}: snapshot missing; cannot re-check account '{prev.id}'")
         results.append(judge(account, Snapshot.model_validate_json(path.read_text(encoding="utf-8")), policy))
-    run = build_run(results, policy, previous.registry, started, time.monotonic() - t0)
+    rejudged = build_run(results, policy, previous.registry, started, time.monotonic() - t0)
+    # The pages were read when the audit ran: keep those times; rechecked_at says when they were re-judged.
+    run = rejudged.model_copy(update={"started_at": previous.started_at, "finished_at": previous.finished_at,
+                                      "duration_s": previous.duration_s, "rechecked_at": rejudged.finished_at})
     return _finish(run, args.dir, policy, Delivery(fail_on=args.fail_on))
 
 
@@ -369,11 +451,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from auditor.shard import merge_runs
 
     registered = load_registry(args.sites).accounts if args.sites else None
-    delivery = _delivery(args)
+    delivery = _delivery(args, accounts_read=True)  # the shards have read the accounts: never lose them
     delivery.hars = [d / "pages.har" for d in args.dirs if (d / "pages.har").is_file()]
     policy = load_policy(args.policy)
     args.out.mkdir(parents=True, exist_ok=True)
-    return _finish(merge_runs(args.dirs, args.out, registered, policy), args.out, policy, delivery)
+    return _finish(merge_runs(args.dirs, args.out, registered, policy), args.out, policy, delivery, merged=True)
 
 
 def cmd_send(args: argparse.Namespace) -> int:
@@ -413,6 +495,27 @@ def cmd_verify_archive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_summary(args: argparse.Namespace) -> int:
+    from auditor.outputs import results_json, summary
+
+    path = args.dir / "results.json"
+    if not path.is_file():
+        raise InputError(f"{path}: no results.json: is {args.dir} the output directory of an audit?")
+    try:
+        run = results_json.read(path)
+    except ValueError as exc:
+        raise InputError(f"{path}: not a valid results.json: {str(exc).splitlines()[0]}") from None
+    sys.stdout.write(summary.markdown(run, summary.item_letters()))
+    return EXIT_OK
+
+
+def cmd_check_browser(args: argparse.Namespace) -> int:
+    from auditor.collect.browser import check_browser
+
+    print(check_browser(args.browser))
+    return EXIT_OK
+
+
 def cmd_schema(_: argparse.Namespace) -> int:
     from auditor.outputs.results_json import schema
 
@@ -436,7 +539,7 @@ def cmd_har(args: argparse.Namespace) -> int:
 
 COMMANDS = {"audit": cmd_audit, "record": cmd_record, "validate": cmd_validate, "explain": cmd_explain,
             "recheck": cmd_recheck, "schema": cmd_schema, "har": cmd_har, "merge": cmd_merge, "send": cmd_send,
-            "verify-archive": cmd_verify_archive}
+            "verify-archive": cmd_verify_archive, "summary": cmd_summary, "check-browser": cmd_check_browser}
 
 
 def main(argv: list[str] | None = None) -> int:

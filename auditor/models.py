@@ -266,3 +266,5 @@ class AuditRun(_Model):
     counts: dict[str, int]
     accounts: list[AccountResult]
     changes: Changes | None = None  # since the previous run (--previous, or the archive's latest)
+    # `auditor recheck`: when the saved snapshots were re-judged (started_at etc. stay when the pages were read)
+    rechecked_at: str | None = None
