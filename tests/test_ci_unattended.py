@@ -18,7 +18,7 @@ import yaml
 from auditor.collect.browser import sandbox_decision, start_failure
 from auditor.models import AuditRun
 from auditor.outputs import summary
-from tests.conftest import ROOT, LoopbackSite, load_results, run_auditor, write_registry
+from tests.conftest import ROOT, LoopbackSite, load_results, run_auditor, shared_browser_env, write_registry
 from tests.test_email import PASSWORD, USER, Server, ca, parse, ssl_server  # noqa: F401 - fixtures
 
 WORKFLOW = ROOT / ".github" / "workflows" / "audit.yml"
@@ -262,7 +262,7 @@ def test_a_shard_stopped_at_its_deadline_keeps_its_results_and_the_merge_marks_t
     # The deadline comes before the slow page's 30 s load timeout would.
     env = {"SITES": "sites.yaml", "REPLAY": "", "SHARD": "1/1", "OUT": "shard-1", "DEADLINE": "25s"}
     t0 = time.monotonic()
-    proc = bash(audit_step["run"], w, env)
+    proc = bash(audit_step["run"], w, env | shared_browser_env())
     assert proc.returncode == 130, proc.stderr
     assert time.monotonic() - t0 < 100, "stopped by its deadline, not by the page"
     assert "--deadline reached" in proc.stderr

@@ -157,11 +157,15 @@ class BrowserSession:
         self.restarts = 0
         self._lock = asyncio.Lock()
         self.sandbox, self._no_sandbox_reason = sandbox_decision()
+        # AUDITOR_BROWSER_CDP: use a Chromium that is already running (its DevTools endpoint) instead of
+        # starting one; the test suite shares one browser per worker this way. Ignored with --browser.
+        self._cdp = "" if executable else os.environ.get("AUDITOR_BROWSER_CDP", "").strip()
 
     async def __aenter__(self) -> BrowserSession:
         self._pw = await async_playwright().start()
         try:
-            self.executable = find_chromium(self._explicit, self._pw.chromium.executable_path)
+            if not self._cdp:
+                self.executable = find_chromium(self._explicit, self._pw.chromium.executable_path)
             await self._launch()
         except BaseException:
             await self._pw.stop()
@@ -177,6 +181,14 @@ class BrowserSession:
 
     async def _launch(self) -> None:
         assert self._pw is not None
+        if self._cdp:
+            try:
+                self._browser = await self._pw.chromium.connect_over_cdp(self._cdp)
+            except Exception as exc:
+                raise ToolError(f"AUDITOR_BROWSER_CDP={self._cdp}: cannot connect to that Chromium: "
+                                f"{(str(exc).splitlines() or [type(exc).__name__])[0]}") from exc
+            self.version, self.executable = self._browser.version, self._cdp
+            return
         if not self.sandbox:
             _say_no_sandbox(self._no_sandbox_reason)
         try:
