@@ -260,7 +260,7 @@ def test_a_shard_stopped_at_its_deadline_keeps_its_results_and_the_merge_marks_t
                                       {"id": "slow", "name": "Slow", "url": slow}])
     audit_step = _step("audit", ".venv/bin/auditor audit")
     # The deadline comes before the slow page's 30 s load timeout would.
-    env = {"SITES": "sites.yaml", "REPLAY": "", "SHARD": "1/1", "OUT": "shard-1", "DEADLINE": "25s"}
+    env = {"SITES": "sites.yaml", "REPLAY": "", "SHARD": "1/1", "OUT": "shard-1", "DEADLINE": "27s"}
     t0 = time.monotonic()
     proc = bash(audit_step["run"], w, env | shared_browser_env())
     assert proc.returncode == 130, proc.stderr
