@@ -1,4 +1,5 @@
-"""Command line: ``auditor audit | serve | validate | explain | recheck | schema | merge | send | verify-archive``.
+"""Command line: ``auditor audit | serve | validate | explain | recheck | schema | merge | send | verify-archive
+| summary | check-browser``.
 
 Exit codes: 0 every account compliant (or none at or above ``--fail-on``); 1 the audit found
 accounts that are not; 2 bad input (nothing audited); 3 the tool itself failed; 4 the outputs
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.errors import (
+    EXIT_DELIVERY_FAILED,
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -64,6 +67,35 @@ running it for real:
   mail: AUDITOR_EMAIL_TO=comms@example.org plus the SMTP_* settings of `auditor audit --email-to`.
   demo: auditor serve --sites demo/sites.yaml --replay demo/demo.har   (or ./scripts/console)
 """
+
+
+def _positive(kind: type[float] | type[int], what: str):  # noqa: ANN202 - an argparse type
+    """An argparse type for a number greater than 0 (argparse then exits 2 naming the option)."""
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not (value > 0 and value != float("inf")):
+            raise argparse.ArgumentTypeError(f"must be greater than 0, not {text!r}")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
+_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$")
+
+
+def duration(text: str) -> float:
+    """'50m', '1h30m', '3000s' or '3000' -> seconds (greater than 0)."""
+    m = _DURATION.match(text.strip().lower())
+    if not text.strip() or not m or not any(m.groups()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration (e.g. 50m, 1h30m, 3000s)")
+    h, mi, sec = (float(g) if g else 0.0 for g in m.groups())
+    seconds = h * 3600 + mi * 60 + sec
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"must be longer than 0, not {text!r}")
+    return seconds
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -115,8 +147,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--record-har", type=Path, metavar="FILE", help="record every page loaded into a HAR file")
     a.add_argument("--browser", metavar="PATH", help="Chromium executable (else AUDITOR_CHROMIUM, "
                    "Playwright's Chromium, or chromium on PATH)")
-    a.add_argument("--timeout", type=float, default=30.0, metavar="S", help="page load time limit (default 30)")
-    a.add_argument("--concurrency", type=int, default=None, metavar="N", help="accounts loaded at once")
+    a.add_argument("--timeout", type=_positive(float, "a number of seconds"), default=30.0, metavar="S",
+                   help="page load time limit in seconds, greater than 0 (default 30)")
+    a.add_argument("--concurrency", type=_positive(int, "a whole number"), default=None, metavar="N",
+                   help="accounts loaded at once, at least 1")
+    a.add_argument("--deadline", type=duration, default=None, metavar="DURATION",
+                   help="time budget for the whole audit, e.g. 50m: when it is used up the auditor stops itself "
+                        "as on SIGTERM (what was done is written, unfinished accounts are marked, exit 130). Set "
+                        "it a few minutes under a CI job's time limit so the job keeps its partial results")
     a.add_argument("--no-screenshots", action="store_true", help="skip screenshots")
     a.add_argument("--block", metavar="TYPES", default=None,
                    help="resource types not fetched, comma-separated from image,media,font,stylesheet or 'none' "
@@ -131,24 +169,39 @@ def parser() -> argparse.ArgumentParser:
     rec.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: audit-report)")
     rec.add_argument("--only", nargs="+", metavar="ID", default=None, help="record only these account ids")
     rec.add_argument("--browser", metavar="PATH", help="Chromium executable")
-    rec.add_argument("--timeout", type=float, default=30.0, metavar="S", help="page load time limit (default 30)")
+    rec.add_argument("--timeout", type=_positive(float, "a number of seconds"), default=30.0, metavar="S",
+                     help="page load time limit in seconds, greater than 0 (default 30)")
     rec.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
 
     v = sub.add_parser("validate", help="check a registry (and policy) without a browser")
     _add_common(v)
 
     e = sub.add_parser("explain", help="what an item requires, accepts and how to fix it")
-    e.add_argument("item", nargs="?", help="item id (default: all)")
+    e.add_argument("item", nargs="?", help="item id, or its clause letter as in the report (a-f); default: all")
     e.add_argument("--policy", type=Path, default=None, help=_policy_help())
 
-    r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)")
-    r.add_argument("dir", type=Path, help="output directory of an earlier audit")
+    r = sub.add_parser("recheck", help="re-run the checks on a finished run's saved snapshots (no browser)",
+                       description="Re-judge a finished run from its saved snapshots (no browser): DIR's "
+                                   "results.json, report.html and junit.xml are rewritten in place with the new "
+                                   "verdicts. started_at, finished_at and duration_s still say when the pages were "
+                                   "read; rechecked_at says when they were re-judged. snapshots/ and screenshots/ "
+                                   "are not changed.")
+    r.add_argument("dir", type=Path, help="output directory of an earlier audit (rewritten in place)")
     r.add_argument("--policy", type=Path, default=None,
                    help=_policy_help() + "; default here: the built-in policy the run was made with")
     r.add_argument("--fail-on", choices=FAIL_ON, default="needs_review", help="as for audit")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of results.json (or, with --policy, of a policy file)")
     sc.add_argument("--policy", action="store_true", help="the policy file's schema instead")
+
+    su = sub.add_parser("summary", help="print a Markdown summary of a finished run (counts, accounts that need "
+                                        "action), e.g. for $GITHUB_STEP_SUMMARY")
+    su.add_argument("dir", type=Path, help="output directory of a finished audit or merge (its results.json)")
+
+    cb = sub.add_parser("check-browser", help="start Chromium once and print its version, or the browser's own "
+                                              "error (exit 3): run by scripts/setup")
+    cb.add_argument("--browser", metavar="PATH", help="Chromium executable (else AUDITOR_CHROMIUM, "
+                    "Playwright's Chromium, or chromium on PATH)")
 
     m = sub.add_parser("merge", help="merge shard result directories into one results.json, report and junit.xml")
     m.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="output directories of --shard runs")
@@ -224,23 +277,37 @@ class Delivery:
     hars: list[Path] = field(default_factory=list)
     email_to: list[str] = field(default_factory=list)
     smtp: SmtpSettings | None = None
+    mail_problem: str = ""  # merge: the mail settings are wrong; the report is still written, then exit 4
 
 
-def _delivery(args: argparse.Namespace) -> Delivery:
-    """Check every delivery option before any work is done: a mistake is bad input (exit 2) up front."""
+def _delivery(args: argparse.Namespace, accounts_read: bool = False) -> Delivery:
+    """Check every delivery option. Before an audit, a mistake is bad input (exit 2) up front: nothing is
+    audited, the run can be repeated. When the accounts have already been read (``merge`` of shards), a
+    delivery problem never costs the report or the archive: a bad --previous is a warning (no previous
+    run), bad mail settings are reported after the files are written (exit 4)."""
     from auditor.outputs import archive, history
 
     d = Delivery(fail_on=getattr(args, "fail_on", None) or "needs_review", archive=getattr(args, "archive", None))
     previous = getattr(args, "previous", None)
-    if previous is None and d.archive is not None:
-        previous = archive.latest_results(d.archive)
-    if previous is not None:
-        d.previous, d.previous_source = history.load_previous(previous), str(previous)
+    try:
+        if previous is None and d.archive is not None:
+            previous = archive.latest_results(d.archive)
+        if previous is not None:
+            d.previous, d.previous_source = history.load_previous(previous), str(previous)
+    except InputError as exc:
+        if not accounts_read:
+            raise
+        print(f"auditor: warning: no previous run to compare with: {exc}", file=sys.stderr)
     if getattr(args, "email_to", None):
         from auditor.outputs.email import SmtpSettings, parse_recipients
 
-        d.email_to = parse_recipients(args.email_to)
-        d.smtp = SmtpSettings.from_env()
+        try:
+            d.email_to = parse_recipients(args.email_to)
+            d.smtp = SmtpSettings.from_env()
+        except InputError as exc:
+            if not accounts_read:
+                raise
+            d.mail_problem = str(exc)
     return d
 
 
@@ -273,11 +340,13 @@ def _write_outputs(run: AuditRun, out: Path, policy: Policy, shown: Path) -> lis
     return failed
 
 
-def _finish(run: AuditRun, od: OutputDir, policy: Policy, delivery: Delivery | None = None) -> int:
+def _finish(run: AuditRun, od: OutputDir, policy: Policy, delivery: Delivery | None = None,
+            merged: bool = False) -> int:
     """Write every output of a run (results.json first: it is the record) into the run's staging
     folder, archive it from there (only this run's files), swap it into the output folder, mail
     it, and choose the exit code. The files are written before anything is sent: a mail failure
-    loses nothing. A file that cannot be written is exit 3, with everything else kept."""
+    loses nothing. A file that cannot be written is exit 3, with everything else kept. An
+    interrupted audit is not mailed (130); a ``merged`` run with a stopped shard is mailed, then 130."""
     from auditor import health
     from auditor.outputs import archive, history
 
@@ -313,12 +382,20 @@ def _finish(run: AuditRun, od: OutputDir, policy: Policy, delivery: Delivery | N
         print(f"Archived: {kept} (MANIFEST.sha256 sha256 {digest})", file=sys.stderr)
     if not run.health.complete:
         print(f"auditor: the audit did not complete ({run.health.reason}): {run.health.detail}", file=sys.stderr)
-    if run.interrupted:
+    if run.interrupted and not merged:
         print("auditor: interrupted; unfinished accounts are marked in the report"
               + ("; the report was not mailed" if d.email_to else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
     # A run that could not look is a tool failure (3), never findings (1): the mail still tells people.
     rc = EXIT_TOOL_FAILED if not run.health.complete else exit_code(run, d.fail_on)
+    if run.interrupted:  # merge: a shard stopped early (SIGTERM, --deadline); the rest of the run still counts
+        print("auditor: a shard was stopped before it finished: its unfinished accounts are marked in the report",
+              file=sys.stderr)
+        rc = EXIT_INTERRUPTED
+    if d.mail_problem:
+        print(f"auditor: e-mail not sent: the mail settings are wrong: {d.mail_problem.rstrip('.')}. "
+              f"The report is written: {out / 'report.html'}", file=sys.stderr)
+        return EXIT_DELIVERY_FAILED
     if d.email_to and d.smtp:
         mailed = _mail(run, out, d.email_to, d.smtp, archived=kept)
         rc = rc if rc == EXIT_TOOL_FAILED else (mailed or rc)
@@ -364,10 +441,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
                            record_har=args.record_har, browser=args.browser, page_timeout_s=args.timeout,
                            screenshots=not args.no_screenshots, block=_block(getattr(args, "block", None),
                                                                              args.no_screenshots),
-                           keep_pages=bool(getattr(args, "archive", None)))
+                           keep_pages=bool(getattr(args, "archive", None)),
+                           deadline_s=getattr(args, "deadline", None))
     if getattr(args, "concurrency", None):
-        if args.concurrency < 1:
-            raise InputError("--concurrency must be at least 1")
         options.concurrency = args.concurrency
     from auditor.outputs.progress import AuditProgress
 
@@ -434,8 +510,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from auditor.policy import load_policy
 
     policy = load_policy(args.policy)
+    letters = {m.clause.rsplit(".", 1)[-1].lower(): item for item, m in policy.metas.items()}
+    if args.item and args.item.lower() in letters and args.item not in policy.spec.items:
+        args.item = letters[args.item.lower()]
     if args.item and args.item not in policy.spec.items:
-        raise InputError(f"unknown item '{args.item}'; items of policy {policy.id}: {', '.join(policy.item_ids)}")
+        listed = ", ".join(f"{k} {v}" for k, v in letters.items())
+        raise InputError(f"unknown item '{args.item}'; items of policy {policy.id} (or their letters): {listed}")
     doc = policy.spec.document
     source = doc.title if doc else policy.name
     for item, m in policy.metas.items():
@@ -487,7 +567,10 @@ def cmd_recheck(args: argparse.Namespace) -> int:
                 raise InputError(f"{path}: not a valid snapshot of account '{prev.id}': "
                                  f"{str(exc).splitlines()[0]}") from None
             results.append(judge(account, snapshot, policy))
-        run = build_run(results, policy, previous.registry, started, time.monotonic() - t0)
+        rejudged = build_run(results, policy, previous.registry, started, time.monotonic() - t0)
+        # The pages were read when the audit ran: keep those times; rechecked_at says when they were re-judged.
+        run = rejudged.model_copy(update={"started_at": previous.started_at, "finished_at": previous.finished_at,
+                                          "duration_s": previous.duration_s, "rechecked_at": rejudged.finished_at})
         return _finish(run, od, policy, Delivery(fail_on=args.fail_on))
 
 
@@ -498,10 +581,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     policy = load_policy(args.policy)
     registered = load_registry(args.sites, policy.item_ids).accounts if args.sites else None
-    delivery = _delivery(args)
+    delivery = _delivery(args, accounts_read=True)  # the shards have read the accounts: never lose them
     delivery.hars = [d / "pages.har" for d in args.dirs if (d / "pages.har").is_file()]
     with OutputDir(args.out) as od:  # as for audit: locked, written aside, swapped in
-        return _finish(merge_runs(args.dirs, od.path, registered, policy), od, policy, delivery)
+        return _finish(merge_runs(args.dirs, od.path, registered, policy), od, policy, delivery, merged=True)
 
 
 def cmd_send(args: argparse.Namespace) -> int:
@@ -544,6 +627,27 @@ def cmd_verify_archive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_summary(args: argparse.Namespace) -> int:
+    from auditor.outputs import results_json, summary
+
+    path = args.dir / "results.json"
+    if not path.is_file():
+        raise InputError(f"{path}: no results.json: is {args.dir} the output directory of an audit?")
+    try:
+        run = results_json.read(path)
+    except ValueError as exc:
+        raise InputError(f"{path}: not a valid results.json: {str(exc).splitlines()[0]}") from None
+    sys.stdout.write(summary.markdown(run, summary.item_letters()))
+    return EXIT_OK
+
+
+def cmd_check_browser(args: argparse.Namespace) -> int:
+    from auditor.collect.browser import check_browser
+
+    print(check_browser(args.browser))
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from auditor.outputs.results_json import schema
 
@@ -580,7 +684,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 COMMANDS = {"audit": cmd_audit, "record": cmd_record, "validate": cmd_validate, "explain": cmd_explain,
             "recheck": cmd_recheck, "schema": cmd_schema, "har": cmd_har, "merge": cmd_merge, "send": cmd_send,
-            "verify-archive": cmd_verify_archive}
+            "verify-archive": cmd_verify_archive, "summary": cmd_summary, "check-browser": cmd_check_browser}
 COMMANDS["serve"] = cmd_serve
 
 

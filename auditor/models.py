@@ -359,3 +359,5 @@ class AuditRun(_Model):
     changes: Changes | None = None  # since the previous run (--previous, or the archive's latest)
     policy: PolicyInfo | None = None  # the items and words of the run's policy (None in runs made before)
     health: RunHealth = Field(default_factory=RunHealth)  # did the run itself complete (auditor/health.py)
+    # `auditor recheck`: when the saved snapshots were re-judged (started_at etc. stay when the pages were read)
+    rechecked_at: str | None = None

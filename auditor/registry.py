@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from auditor.collect.platforms import PLATFORM_NAMES, platform_for_host
+from auditor.collect.platforms import PLATFORM_NAMES, PLATFORMS, platform_for_host
 from auditor.collect.platforms.base import compile_selector
 from auditor.errors import InputError
 from auditor.models import Account, Attestation
@@ -45,6 +45,13 @@ ATTESTATION_KEYS = {"item", "by", "date", "note", "expires"}
 TOP_KEYS = {"accounts", "registry", "description"}
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # used with fullmatch
 _ID_LINE = re.compile(r"^[\s-]*id\s*:\s*['\"]?([^\s'\"#]+)")
+
+
+# Names people write for a platform that the registry spells differently.
+PLATFORM_HINTS = {"twitter": "x", "fb": "facebook", "meta": "facebook", "ig": "instagram", "insta": "instagram",
+                  "yt": "youtube", "bsky": "bluesky", "threads.net": "threads"}
+# Host prefixes that name the same page (www.x.com and x.com): dropped when comparing URLs.
+_SAME_HOST_PREFIXES = ("www.", "m.", "mobile.", "web.")
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,66 @@ def url_problem(url: object) -> str | None:
     return None
 
 
+def _is_platform_host(host: str, name: str) -> bool:
+    return any(host == h or host.endswith("." + h) for h in PLATFORMS[name].hosts)
+
+
+def lookalike_of(host: str) -> str | None:
+    """The platform host that ``host`` imitates (x.com.evil.example, facebook.com-login.example), or None
+    when it is that platform's own host or resembles none."""
+    host = host.lower().rstrip(".")
+    for platform in PLATFORMS.values():
+        for h in platform.hosts:
+            if host == h or host.endswith("." + h):
+                return None
+            if re.search(rf"(^|[.-]){re.escape(h)}($|[.-])", host):
+                return h
+    return None
+
+
+def platform_problem(url: str, platform: str | None) -> str | None:
+    """Why the url's host and the declared platform disagree (or the host imitates a platform), or None.
+    Loopback hosts (tests) may carry any platform; ``generic`` may be declared for any host."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if is_loopback(host):
+        return None
+    if imitated := lookalike_of(host):
+        owner = platform_for_host(imitated)
+        return (f"host {host!r} looks like {imitated} but is not {owner}'s host: it would be audited as a "
+                f"generic site; check the url")
+    if platform is None or platform == "generic":
+        return None
+    inferred = platform_for_host(host, urlsplit(url).path)
+    if PLATFORMS[platform].hosts and not _is_platform_host(host, platform):
+        seen = f"a {inferred} host" if inferred != "generic" else f"not a {platform} host"
+        return (f"platform {platform!r} does not match the url's host {host!r} ({seen}); remove 'platform:' "
+                f"to infer it from the url, or fix the url")
+    if not PLATFORMS[platform].hosts and inferred not in ("generic", platform):
+        return (f"platform {platform!r} does not match the url's host {host!r} (a {inferred} host); remove "
+                f"'platform:' to infer it from the url, or fix the url")
+    return None
+
+
+def canonical_url(url: str, platform: str) -> str:
+    """The form two registry URLs share when they name the same page: scheme and host in lower case,
+    www./m./mobile. dropped, twitter.com as x.com, no default port, fragment or trailing slash, and the
+    path in lower case on platforms whose handles ignore case."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    for prefix in _SAME_HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix):]
+            break
+    if host == "twitter.com":
+        host = "x.com"
+    port = parts.port
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    path = parts.path.rstrip("/") or "/"
+    if platform not in ("generic", "mastodon"):
+        path = path.lower()
+    return f"{parts.scheme.lower()}://{netloc}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
 def _label(entry: LineDict, index: int) -> str:
     value = entry.get("id")
     if isinstance(value, str) and value.strip():
@@ -99,7 +166,7 @@ def _label(entry: LineDict, index: int) -> str:
 
 
 def _problems_for(entry: object, index: int, line: int, path: Path, seen: dict[str, tuple[str, int]],
-                  items: Sequence[str] = ()) -> tuple[list[str], Account | None]:
+                  urls: dict[str, tuple[str, int]], items: Sequence[str] = ()) -> tuple[list[str], Account | None]:
     if not isinstance(entry, dict):
         return [f"{path}:{line}: account accounts[{index}]: must be a mapping with id, name and url, "
                 f"not {kind(entry)}"], None
@@ -134,11 +201,26 @@ def _problems_for(entry: object, index: int, line: int, path: Path, seen: dict[s
             problems.append(f"{at('id')}: duplicate id {account_id!r}{same}; first on line {first_line}")
         else:
             seen[folded] = (account_id, entry.line_of("id"))
-    if "url" in usable and (why := url_problem(usable["url"])):
+    url_ok = "url" in usable and not (why := url_problem(usable["url"]))
+    if "url" in usable and not url_ok:
         problems.append(f"{at('url')}: {why}")
     platform = usable.get("platform")
     if platform is not None and platform not in PLATFORM_NAMES:
-        problems.append(f"{at('platform')}: unknown platform {platform!r} (known: {', '.join(PLATFORM_NAMES)})")
+        folded = platform.strip().lower()
+        hint = PLATFORM_HINTS.get(folded) or (folded if folded in PLATFORM_NAMES else None)
+        did = f"use 'platform: {hint}'; " if hint else ""
+        problems.append(f"{at('platform')}: unknown platform {platform!r} ({did}known: {', '.join(PLATFORM_NAMES)})")
+    elif url_ok and (why := platform_problem(usable["url"], platform)):
+        problems.append(f"{at('platform' if platform and 'does not match' in why else 'url')}: {why}")
+    if url_ok:
+        parts = urlsplit(usable["url"])
+        key = canonical_url(usable["url"], platform_for_host(parts.hostname or "", parts.path))
+        if key in urls:
+            first, first_line = urls[key]
+            problems.append(f"{at('url')}: url {usable['url']!r} is the same page as account {first!r} on line "
+                            f"{first_line} (both are {key}); an account is registered once")
+        else:
+            urls[key] = (usable.get("id") or _label(entry, index), entry.line_of("url"))
     problems += _selector_problems(usable, at)
     att_problems, attestations = _attestations(entry.get("attestations"), entry.line_of("attestations"), where, path,
                                                items)
@@ -189,6 +271,10 @@ def _iso_date(value: object) -> str | None:
     return None
 
 
+def today() -> dt.date:
+    return dt.date.today()
+
+
 def _attestations(raw: object, line: int, who: str, path: Path,
                   items: Sequence[str]) -> tuple[list[str], list[Attestation]]:
     """The account's ``attestations:`` list: each names a known item, who, when; dates are real dates."""
@@ -228,8 +314,14 @@ def _attestations(raw: object, line: int, who: str, path: Path,
         expires = _iso_date(entry.get("expires")) if entry.get("expires") is not None else None
         if entry.get("expires") is not None and expires is None:
             errs.append(f"{where('expires')}: expires {entry.get('expires')!r} is not a date (YYYY-MM-DD)")
-        elif date and expires and expires < date:
+        if date and date > today().isoformat():
+            errs.append(f"{where('date')}: date {date} is in the future (today is {today().isoformat()}): "
+                        "an attestation records a check already done")
+        if date and expires and expires < date:
             errs.append(f"{where('expires')}: expires {expires} is before the date {date}")
+        elif date and expires and expires == date:
+            errs.append(f"{where('expires')}: expires {expires} is the date itself: the attestation would be "
+                        "expired as it was written")
         if errs:
             problems += errs
             continue
@@ -293,9 +385,10 @@ def load_registry(path: Path, items: Sequence[str] | None = None) -> Registry:
                         f"not {kind(entries)}")
         entries = LineList()
     seen: dict[str, tuple[str, int]] = {}
+    urls: dict[str, tuple[str, int]] = {}
     accounts: list[Account] = []
     for i, entry in enumerate(entries):
-        errs, account = _problems_for(entry, i, entries.line_of(i), path, seen, items)
+        errs, account = _problems_for(entry, i, entries.line_of(i), path, seen, urls, items)
         problems += errs
         if account:
             accounts.append(account)

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class AuditOptions:
     screenshots: bool = True
     block: frozenset[str] = frozenset({"media", "font"})
     keep_pages: bool = False  # write each page's rendered HTML to <out>/pages/ (for the evidence archive)
+    deadline_s: float | None = None  # --deadline: stop as on SIGTERM after this many seconds
 
 
 def default_concurrency(replay: bool = False) -> int:
@@ -142,6 +144,9 @@ async def _main(accounts: list[Account], policy: Policy, options: AuditOptions,
     assert task is not None
     with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows / not main thread
         loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    # --deadline: the same stop as SIGTERM, before a CI job's own limit kills the process with nothing written.
+    deadline = loop.call_later(options.deadline_s, _deadline_reached, task, options.deadline_s) \
+        if options.deadline_s else None
     try:
         inner = asyncio.ensure_future(_audit_async(accounts, policy, options, progress))
         try:
@@ -150,6 +155,8 @@ async def _main(accounts: list[Account], policy: Policy, options: AuditOptions,
             inner.cancel()  # let the run mark unfinished accounts and close the browser
             return await inner
     finally:
+        if deadline is not None:
+            deadline.cancel()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGTERM)
 
@@ -168,6 +175,11 @@ async def _browser(executable: str | None) -> AsyncIterator[BrowserSession]:
         yield session
     finally:
         await session.__aexit__(None, None, None)
+
+
+def _deadline_reached(task: asyncio.Task, seconds: float) -> None:
+    print(f"auditor: --deadline reached ({seconds:g} s): stopping; unfinished accounts are marked", file=sys.stderr)
+    task.cancel()
 
 
 def audit(accounts: list[Account], policy: Policy, options: AuditOptions,

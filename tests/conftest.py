@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -83,10 +86,102 @@ def site() -> Iterator[LoopbackSite]:
     s.server.server_close()
 
 
-def run_auditor(*args: str, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess (the way CI and users run it)."""
+# Playwright's own launch flags (what chromium.launch() passes), so a shared browser behaves like a launched one.
+PLAYWRIGHT_FLAGS = [
+    "--disable-field-trial-config", "--disable-background-networking", "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows", "--disable-back-forward-cache", "--disable-breakpad",
+    "--disable-component-extensions-with-background-pages", "--disable-component-update",
+    "--no-default-browser-check", "--disable-default-apps", "--disable-dev-shm-usage", "--disable-extensions",
+    "--disable-features=AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
+    "AvoidCorsURLLoaderRestartOnRedirect,OptimizationHints,NetworkTimeServiceQuerying",
+    "--allow-pre-commit-input", "--disable-hang-monitor", "--disable-ipc-flooding-protection",
+    "--disable-popup-blocking", "--disable-prompt-on-repost", "--disable-renderer-backgrounding",
+    "--force-color-profile=srgb", "--metrics-recording-only", "--no-first-run", "--password-store=basic",
+    "--use-mock-keychain", "--no-service-autorun", "--disable-search-engine-choice-screen", "--headless",
+    "--hide-scrollbars", "--mute-audio",
+    "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4",
+]
+
+
+class SharedChromium:
+    """One Chromium a test worker (pytest-xdist process), started on first use, that ``run_auditor``
+    hands to the CLI through AUDITOR_BROWSER_CDP: an audit then skips starting its own browser. A
+    test that needs its own (it kills the browser, passes --browser or AUDITOR_CHROMIUM, reads the
+    start-up messages) passes ``own_browser=True`` or starts the CLI itself. Restarted if it died."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.endpoint = ""
+        self.profile: tempfile.TemporaryDirectory | None = None
+
+    def get(self) -> str | None:
+        if self.proc is not None and self.proc.poll() is None:
+            return self.endpoint
+        self.stop()
+        try:
+            from auditor.collect.browser import LAUNCH_ARGS, find_chromium, sandbox_decision
+
+            exe = find_chromium(None, None)
+        except Exception:  # noqa: BLE001 - no browser here: each audit then reports it itself
+            return None
+        self.profile = tempfile.TemporaryDirectory(prefix="shared-chromium-")
+        sandbox = [] if sandbox_decision()[0] else ["--no-sandbox"]
+        self.proc = subprocess.Popen([exe, *PLAYWRIGHT_FLAGS, *LAUNCH_ARGS, *sandbox, "--remote-debugging-port=0",
+                                      f"--user-data-dir={self.profile.name}", "about:blank"],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True)
+        assert self.proc.stderr is not None
+        deadline = time.monotonic() + 60
+        for line in self.proc.stderr:
+            if m := re.search(r"DevTools listening on (ws://\S+)", line):
+                self.endpoint = m.group(1)
+                threading.Thread(target=self.proc.stderr.read, daemon=True).start()  # keep the pipe drained
+                return self.endpoint
+            if time.monotonic() > deadline:
+                break
+        self.stop()
+        return None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc = None
+        if self.profile is not None:
+            self.profile.cleanup()
+            self.profile = None
+
+
+SHARED_CHROMIUM = SharedChromium()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_shared_chromium() -> Iterator[None]:
+    yield
+    SHARED_CHROMIUM.stop()
+
+
+def shared_browser_env() -> dict[str, str]:
+    """Env for a CLI started by other means than run_auditor (a CI step run by bash) to use the shared Chromium."""
+    endpoint = None if "AUDITOR_CHROMIUM" in os.environ else SHARED_CHROMIUM.get()
+    return {"AUDITOR_BROWSER_CDP": endpoint} if endpoint else {}
+
+
+def run_auditor(*args: str, timeout: float = 300, env: dict | None = None,
+                own_browser: bool = False) -> subprocess.CompletedProcess:
+    """Run the real CLI in a subprocess (the way CI and users run it). An audit uses the worker's shared
+    Chromium unless ``own_browser`` or the test names a browser (--browser, AUDITOR_CHROMIUM)."""
+    base = dict(os.environ if env is None else env)
+    if not own_browser and args and args[0] in ("audit", "record") and "--browser" not in args \
+            and "AUDITOR_CHROMIUM" not in base and "AUDITOR_BROWSER_CDP" not in base \
+            and (endpoint := SHARED_CHROMIUM.get()):
+        base["AUDITOR_BROWSER_CDP"] = endpoint
     return subprocess.run([sys.executable, "-m", "auditor", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+                          timeout=timeout, env=base)
 
 
 def write_registry(path: Path, accounts: list[dict]) -> Path:
@@ -98,3 +193,15 @@ def write_registry(path: Path, accounts: list[dict]) -> Path:
 
 def load_results(out: Path) -> dict:
     return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (--dist loadgroup), keep the tests of a module that shares a module- or
+    session-scoped fixture (one demo audit for many assertions) on one worker, so the fixture runs once."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else []
+        shared = any(d[-1].scope == "module" and d[-1].baseid for d in defs if d)
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::")[0]))

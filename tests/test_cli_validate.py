@@ -73,6 +73,30 @@ BAD: list[tuple[str, str, int, str | None, str]] = [
      "unknown platform 'myspace'"),
     ("bad-id-chars", registry(account("'mpd x!'")), 2, "mpd x!", "id 'mpd x!' must be"),
     ("bad-id-slash", registry(account("'../etc'")), 2, "../etc", "id '../etc' must be"),
+    ("platform-not-the-hosts", registry(account("mpd-x", "https://x.com/DCPoliceDept", "    platform: facebook\n")),
+     5, "mpd-x", "platform 'facebook' does not match the url's host 'x.com' (a x host)"),
+    ("lookalike-host", registry(account("mpd-x", "https://x.com.evil.example/DCPoliceDept")), 4, "mpd-x",
+     "host 'x.com.evil.example' looks like x.com but is not x's host: it would be audited as a generic site"),
+    ("lookalike-dash", registry(account("fb", "https://facebook.com-login.example/p")), 4, "fb",
+     "looks like facebook.com"),
+    ("same-url-two-ids", registry(account("mpd-x", "https://x.com/DCPoliceDept"),
+                                  account("mpd-x2", "https://www.X.com/dcpolicedept/")), 7, "mpd-x2",
+     "is the same page as account 'mpd-x' on line 4 (both are https://x.com/dcpolicedept)"),
+    ("same-url-twitter-and-x", registry(account("a", "https://x.com/MPD_5D"), account("b", "https://twitter.com/mpd_5d")),
+     7, "b", "is the same page as account 'a'"),
+    ("attestation-in-the-future", registry(account("mpd-x", extra="    attestations:\n      - item: general_contact\n"
+                                                                   "        by: J. Smith\n        date: 2999-01-01\n")),
+     8, "mpd-x", "attestations[0]: date 2999-01-01 is in the future"),
+    ("attestation-expired-when-written", registry(account("mpd-x", extra=(
+        "    attestations:\n      - item: general_contact\n        by: J. Smith\n        date: 2026-01-05\n"
+        "        expires: 2026-01-05\n"))), 9, "mpd-x", "expires 2026-01-05 is the date itself"),
+    ("attestation-expires-before-date", registry(account("mpd-x", extra=(
+        "    attestations:\n      - item: general_contact\n        by: J. Smith\n        date: 2026-01-05\n"
+        "        expires: 2025-12-31\n"))), 9, "mpd-x", "expires 2025-12-31 is before the date 2026-01-05"),
+    ("platform-twitter-hint", registry(account("mpd-x", extra="    platform: twitter\n")), 5, "mpd-x",
+     "unknown platform 'twitter' (use 'platform: x'; known: x, facebook"),
+    ("platform-case-hint", registry(account("mpd-x", extra="    platform: X\n")), 5, "mpd-x",
+     "unknown platform 'X' (use 'platform: x';"),
 ]
 
 
@@ -147,3 +171,97 @@ def test_real_subprocess(tmp_path: Path) -> None:
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
     assert "3 accounts OK" in ok.stdout
+
+
+def test_generic_may_be_declared_anywhere_and_platforms_on_their_own_hosts(tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(registry(account("a", "https://x.com/a", "    platform: generic\n"),
+                              account("b", "https://mobile.twitter.com/b", "    platform: x\n"),
+                              account("c", "https://social.example.org/@mpd", "    platform: mastodon\n"),
+                              account("d", "https://notx.com/a"),
+                              account("e", "http://127.0.0.1:8000/p", "    platform: facebook\n")), encoding="utf-8")
+    assert main(["validate", "--sites", str(sites)]) == 0, capsys.readouterr().err
+
+
+# Options: exit 2 naming the option, before anything is read or a browser starts.
+OPTIONS = [
+    (["--timeout", "0"], "argument --timeout: must be greater than 0, not '0'"),
+    (["--timeout", "-5"], "argument --timeout: must be greater than 0, not '-5'"),
+    (["--timeout", "nan"], "argument --timeout: must be greater than 0, not 'nan'"),
+    (["--timeout", "soon"], "argument --timeout: 'soon' is not a number of seconds"),
+    (["--concurrency", "0"], "argument --concurrency: must be greater than 0, not '0'"),
+    (["--concurrency", "-2"], "argument --concurrency: must be greater than 0, not '-2'"),
+    (["--concurrency", "1.5"], "argument --concurrency: '1.5' is not a whole number"),
+    (["--deadline", "0"], "argument --deadline: must be longer than 0, not '0'"),
+    (["--deadline", "tomorrow"], "argument --deadline: 'tomorrow' is not a duration (e.g. 50m, 1h30m, 3000s)"),
+]
+
+
+@pytest.fixture
+def marker_browser(tmp_path: Path) -> tuple[Path, Path]:
+    """A 'browser' that leaves a file behind if anything ever starts it."""
+    marker = tmp_path / "browser-started"
+    exe = tmp_path / "chromium"
+    exe.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+    exe.chmod(0o755)
+    return exe, marker
+
+
+@pytest.mark.parametrize(("args", "words"), OPTIONS, ids=[" ".join(a) for a, _ in OPTIONS])
+def test_bad_option_exits_2_naming_it_before_any_browser(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         marker_browser: tuple[Path, Path], args: list[str],
+                                                         words: str) -> None:
+    exe, marker = marker_browser
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(GOOD, encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", "--sites", str(sites), "--out", str(tmp_path / "out"), "--browser", str(exe), *args])
+    assert exc.value.code == 2
+    assert words in capsys.readouterr().err
+    assert not marker.exists() and not (tmp_path / "out").exists()
+
+
+def test_a_bad_registry_stops_audit_before_any_browser(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       marker_browser: tuple[Path, Path]) -> None:
+    exe, marker = marker_browser
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(registry(account("mpd-x", "https://x.com.evil.example/a")), encoding="utf-8")
+    assert main(["audit", "--sites", str(sites), "--out", str(tmp_path / "out"), "--browser", str(exe)]) == 2
+    assert f"{sites}:4: account 'mpd-x': host 'x.com.evil.example' looks like x.com" in capsys.readouterr().err
+    assert not marker.exists()
+
+
+def test_duration_forms() -> None:
+    from auditor.cli import duration
+
+    assert [duration(t) for t in ("50m", "1h30m", "3000s", "3000", "1.5h", "90S")] == [3000, 5400, 3000, 3000,
+                                                                                       5400, 90]
+
+
+def test_explain_takes_the_clause_letter_the_report_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    import checks
+
+    for item, meta in checks.META.items():
+        letter = meta.clause.rsplit(".", 1)[-1]
+        assert main(["explain", letter.upper()]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"{item} ({meta.clause}):"), out
+    assert main(["explain", "c"]) == 0 and capsys.readouterr().out.startswith("not_monitored_disclaimer (II.C.3.c)")
+    assert main(["explain", "g"]) == 2
+    assert "items (or their letters): a official_statement, b maintained_by" in capsys.readouterr().err
+
+
+def test_readme_filter_example_works_on_the_repositorys_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    import shlex
+
+    from auditor.cli import _select, parser
+    from auditor.registry import load_registry
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [line] = [ln for ln in readme.splitlines() if "--element" in ln and ln.startswith(".venv/bin/auditor audit")]
+    argv = shlex.split(line.split("#")[0])[1:]
+    args = parser().parse_args(argv)
+    registered = load_registry(ROOT / args.sites).accounts
+    kept = _select(registered, args.only, args.sites, args.element, args.platform)
+    assert kept and all(a.platform in args.platform for a in kept)

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from auditor.cli import parser
-from tests.conftest import ROOT, load_results
+from tests.conftest import ROOT, load_results, shared_browser_env
 
 WORKFLOW = ROOT / ".github" / "workflows" / "audit.yml"
 GITLAB = ROOT / "ci" / "gitlab-ci.yml"
@@ -119,7 +119,7 @@ def _sandbox(tmp_path: Path) -> Path:
 
 
 def _bash(script: str, cwd: Path, env: dict[str, str], shell: str = "bash") -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("SMTP_")} | env
+    full = {k: v for k, v in os.environ.items() if not k.startswith("SMTP_")} | shared_browser_env() | env
     return subprocess.run([shell, "-e", "-c", script], cwd=cwd, env=full, capture_output=True, text=True,
                           timeout=300)
 
@@ -131,7 +131,8 @@ def test_github_workflow_steps_run_end_to_end(tmp_path: Path) -> None:
     audit_step = next(s for s in wf["jobs"]["audit"]["steps"] if ".venv/bin/auditor audit" in s.get("run", ""))
     merge_step = next(s for s in wf["jobs"]["report"]["steps"] if ".venv/bin/auditor merge" in s.get("run", ""))
     work = _sandbox(tmp_path)
-    common = {"SITES": "demo/sites.yaml", "REPLAY": "demo/demo.har", "FAIL_ON": "needs_review"}
+    common = {"SITES": "demo/sites.yaml", "REPLAY": "demo/demo.har", "FAIL_ON": "needs_review",
+              "DEADLINE": wf["env"]["DEADLINE"]}
     for k in (1, 2):
         proc = _bash(audit_step["run"], work, common | {"SHARD": f"{k}/2", "OUT": f"shard-{k}"})
         assert proc.returncode == 0, proc.stderr  # --fail-on never: a shard only fails when the tool does

@@ -2,6 +2,12 @@
 
 Chromium is found in this order: ``--browser PATH``, env ``AUDITOR_CHROMIUM``, Playwright's own
 managed Chromium if it was installed, then a system ``chromium`` / ``google-chrome`` on PATH.
+
+Chromium keeps its sandbox wherever it can work; it is dropped only as root (Chromium refuses to
+sandbox itself there), where the kernel allows no user namespaces, when its start-up says the
+sandbox is unusable, or when AUDITOR_NO_SANDBOX=1; the reason is printed once on stderr. A browser
+that cannot start is reported with its own error output (a missing shared library, a sandbox error),
+not Playwright's "Target page, context or browser has been closed".
 """
 
 from __future__ import annotations
@@ -9,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +25,9 @@ from playwright.async_api import Browser, BrowserContext, Playwright, async_play
 
 from auditor.errors import ToolError
 
-# Flags that keep a headless Chromium quiet and working in containers and CI.
+# Flags that keep a headless Chromium quiet and working in containers and CI. The sandbox is decided
+# by sandbox_decision() (Playwright adds --no-sandbox itself when it is off).
 LAUNCH_ARGS = [
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-background-networking",
@@ -51,6 +59,84 @@ def find_chromium(explicit: str | None, managed: str | None) -> str | None:
     )
 
 
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def sandbox_decision(euid: int | None = None, sys_dir: Path = Path("/proc/sys"),
+                     env: dict[str, str] | None = None) -> tuple[bool, str]:
+    """(keep Chromium's sandbox?, why not). Off only where it cannot work: as root, or where the kernel
+    gives unprivileged processes no user namespaces; or when AUDITOR_NO_SANDBOX asks for it."""
+    env = dict(os.environ) if env is None else env
+    if env.get("AUDITOR_NO_SANDBOX", "").strip().lower() in _TRUE:
+        return False, "AUDITOR_NO_SANDBOX is set"
+    if euid is None:
+        euid = os.geteuid() if hasattr(os, "geteuid") else -1
+    if euid == 0:
+        return False, "running as root, where Chromium cannot use its sandbox"
+
+    def read(name: str) -> str:
+        try:
+            return (sys_dir / name).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    if read("user/max_user_namespaces") == "0":
+        return False, "the kernel allows no user namespaces (user.max_user_namespaces = 0), as in many containers"
+    if read("kernel/unprivileged_userns_clone") == "0":
+        return False, "the kernel allows no unprivileged user namespaces (kernel.unprivileged_userns_clone = 0)"
+    return True, ""
+
+
+_said_no_sandbox = False
+
+
+def _say_no_sandbox(reason: str) -> None:
+    """One stderr line a process, however often the browser is (re)started."""
+    global _said_no_sandbox
+    if not _said_no_sandbox:
+        _said_no_sandbox = True
+        print(f"auditor: Chromium runs without its sandbox: {reason}", file=sys.stderr)
+
+
+_ERR_LINE = re.compile(r"^\[pid=\d+\]\[err\] ?(.*)$")
+_EXIT = re.compile(r"<process did exit: exitCode=(\d+|null), signal=(\w+)")
+_SANDBOX_FAILED = re.compile(r"No usable sandbox|without --no-sandbox|(setuid|SUID) sandbox", re.IGNORECASE)
+_CHROME_LOG = re.compile(r"^\[\d+[/:][\d.:/]*:?(ERROR|WARNING|INFO|VERBOSE\d*):")  # Chromium's own log noise
+
+
+def start_failure(executable: str | None, message: str) -> str:
+    """What went wrong when Chromium did not start, in the browser's own words: the lines it wrote on
+    stderr (Playwright's "Browser logs"), and its exit code."""
+    logs = message.split("Call log:", 1)[0]
+    lines = [m.group(1).strip() for ln in logs.splitlines() if (m := _ERR_LINE.match(ln.strip()))]
+    lines = [ln for ln in lines if ln]
+    telling = [ln for ln in lines if not _CHROME_LOG.match(ln)] or [ln for ln in lines if "FATAL" in ln] or lines
+    exit_m = _EXIT.search(message)
+    how = ""
+    if exit_m and exit_m.group(1) != "null":
+        how = f" (exit code {exit_m.group(1)})"
+    elif exit_m and exit_m.group(2) != "null":
+        how = f" (killed by {exit_m.group(2)})"
+    name = executable or "Playwright's managed Chromium"
+    if telling:
+        said = "; ".join(ln[:300] for ln in telling[-5:])
+        return f"Chromium ({name}) failed to start{how}: {said}"
+    first = (message.strip().splitlines() or ["no message"])[0]
+    if "has been closed" in first:
+        first = "it exited as it started and wrote nothing on stderr"
+    return f"Chromium ({name}) failed to start{how}: {first}"
+
+
+def check_browser(explicit: str | None = None) -> str:
+    """Start Chromium once, as an audit would, and say which one it is; ToolError with the browser's
+    own error when it cannot start (scripts/setup and ``auditor check-browser`` run this)."""
+    async def run() -> str:
+        async with BrowserSession(explicit) as session:
+            sandbox = "on" if session.sandbox else "off"
+            return f"Chromium {session.version} ({session.executable or 'Playwright managed'}; sandbox {sandbox})"
+    return asyncio.run(run())
+
+
 @dataclass
 class ContextOptions:
     replay_har: Path | None = None
@@ -70,11 +156,16 @@ class BrowserSession:
         self.version = ""
         self.restarts = 0
         self._lock = asyncio.Lock()
+        self.sandbox, self._no_sandbox_reason = sandbox_decision()
+        # AUDITOR_BROWSER_CDP: use a Chromium that is already running (its DevTools endpoint) instead of
+        # starting one; the test suite shares one browser per worker this way. Ignored with --browser.
+        self._cdp = "" if executable else os.environ.get("AUDITOR_BROWSER_CDP", "").strip()
 
     async def __aenter__(self) -> BrowserSession:
         self._pw = await async_playwright().start()
         try:
-            self.executable = find_chromium(self._explicit, self._pw.chromium.executable_path)
+            if not self._cdp:
+                self.executable = find_chromium(self._explicit, self._pw.chromium.executable_path)
             await self._launch()
         except BaseException:
             await self._pw.stop()
@@ -90,12 +181,27 @@ class BrowserSession:
 
     async def _launch(self) -> None:
         assert self._pw is not None
+        if self._cdp:
+            try:
+                self._browser = await self._pw.chromium.connect_over_cdp(self._cdp)
+            except Exception as exc:
+                raise ToolError(f"AUDITOR_BROWSER_CDP={self._cdp}: cannot connect to that Chromium: "
+                                f"{(str(exc).splitlines() or [type(exc).__name__])[0]}") from exc
+            self.version, self.executable = self._browser.version, self._cdp
+            return
+        if not self.sandbox:
+            _say_no_sandbox(self._no_sandbox_reason)
         try:
             self._browser = await self._pw.chromium.launch(
-                executable_path=self.executable, args=LAUNCH_ARGS, headless=True)
+                executable_path=self.executable, args=LAUNCH_ARGS, headless=True, chromium_sandbox=self.sandbox)
         except Exception as exc:
-            raise ToolError(f"Chromium ({self.executable or 'Playwright managed'}) failed to start: "
-                            f"{str(exc).splitlines()[0]}") from exc
+            why = start_failure(self.executable, str(exc))
+            if not (self.sandbox and _SANDBOX_FAILED.search(why)):
+                raise ToolError(why) from exc
+            # The checks above could not see it (an AppArmor rule, a seccomp filter): start without.
+            self.sandbox, self._no_sandbox_reason = False, f"its sandbox cannot start here ({why.split(': ', 1)[-1]})"
+            await self._launch()
+            return
         self.version = self._browser.version
 
     @property
