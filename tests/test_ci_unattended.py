@@ -343,9 +343,12 @@ def test_audit_shows_the_browsers_own_message_and_exits_3(tmp_path: Path, broken
     proc = run_auditor("audit", "--sites", str(sites), "--out", str(tmp_path / "out"), "-q",
                        env=os.environ | {"AUDITOR_CHROMIUM": str(broken_chromium)})
     assert proc.returncode == 3, proc.stderr
-    assert f"auditor: error: Chromium ({broken_chromium}) failed to start (exit code 127): " \
+    assert f"Chromium ({broken_chromium}) failed to start (exit code 127): " \
            f"{broken_chromium}: {NSS}" in proc.stderr
     assert "Target page, context or browser has been closed" not in proc.stderr
+    # The run is written all the same, saying why nothing was read (run health), for every account.
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert results["health"]["complete"] is False and NSS in results["accounts"][0]["load"]["reason"]
 
 
 def test_start_failure_prefers_the_browsers_words_over_its_log_noise() -> None:
