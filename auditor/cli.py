@@ -222,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--sites", type=Path, default=DEFAULT_SITES, help="registry file (default: sites.yaml); "
                     "attestations recorded in the console are written back to it")
     sv.add_argument("--replay", type=Path, metavar="HAR", help="offer audits replayed from this HAR (demo, tests)")
-    sv.add_argument("--policy", type=Path, default=None, help="policy YAML (default: built-in MPD policy)")
+    sv.add_argument("--policy", default=None, help=_policy_help())
     sv.add_argument("--archive", type=Path, metavar="DIR", help="evidence archive: every console audit is kept "
                     "there, and past runs are listed from it")
     sv.add_argument("--out-root", type=Path, default=Path("console-runs"), metavar="DIR",

@@ -249,7 +249,7 @@ def test_explain_takes_the_clause_letter_the_report_shows(capsys: pytest.Capture
         assert out.startswith(f"{item} ({meta.clause}):"), out
     assert main(["explain", "c"]) == 0 and capsys.readouterr().out.startswith("not_monitored_disclaimer (II.C.3.c)")
     assert main(["explain", "g"]) == 2
-    assert "items (or their letters): a official_statement, b maintained_by" in capsys.readouterr().err
+    assert "(or their letters): a official_statement, b maintained_by" in capsys.readouterr().err
 
 
 def test_readme_filter_example_works_on_the_repositorys_registry(capsys: pytest.CaptureFixture[str]) -> None:
