@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from auditor.errors import InputError
 from auditor.models import ITEM_IDS
+from auditor.saferegex import Guard, Placeholder, SafePattern, compile_pattern
 from auditor.yamlsrc import LineDict, LineList, load_yaml, strip_lines
 from auditor.yamlsrc import kind as yaml_kind
 
@@ -103,6 +104,45 @@ def _digits_pattern(number: str) -> str:
     return r"(?<![\w.$/-])" + r"[-. ]?".join(digits) + r"(?![\w/]|[.,-]\d)"
 
 
+# The same placeholders for RE2, which has no look-around: ASCII word edges get \b, and a Guard
+# checks the characters around the named group as the look-around above would.
+_WORD = re.compile(r"\w")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
+
+
+def _names_placeholder(names: list[str], group: str) -> Placeholder:
+    ordered = sorted(set(names), key=len, reverse=True)  # longest first: "MPD DC" before "MPD"
+
+    def edged(name: str) -> str:
+        lead = r"\b" if _ASCII_WORD.match(name[:1]) else ""
+        trail = r"\b" if _ASCII_WORD.match(name[-1:]) else ""
+        return lead + _name_pattern(name) + trail
+
+    return Placeholder(python=rf"(?<!\w)(?P<{group}>" + _alternation(names) + r")(?!\w)",
+                       re2=rf"(?P<{group}>(?:" + "|".join(edged(n) for n in ordered) + "))",
+                       guards=(Guard(group, _WORD, _WORD),))
+
+
+def _emergency_placeholder(numbers: list[str]) -> Placeholder:
+    def plain(number: str) -> str:
+        return r"\b" + r"[-. ]?".join(d for d in number if d.isdigit()) + r"\b"
+
+    return Placeholder(python="(?P<number>" + "|".join(_digits_pattern(n) for n in numbers) + ")",
+                       re2="(?P<number>(?:" + "|".join(plain(n) for n in numbers) + "))",
+                       guards=(Guard("number", re.compile(r"[\w.$/-]"), re.compile(r"[\w/]|[.,-]\d")),))
+
+
+def placeholders(spec: PolicySpec) -> dict[str, Placeholder]:
+    """What ``{AGENCY}`` and ``{EMERGENCY}`` stand for in this policy's phrases."""
+    a = spec.agency
+    return {"{AGENCY}": _names_placeholder(a.names + a.ambiguous + a.clashes, "agency"),
+            "{EMERGENCY}": _emergency_placeholder(spec.phones.emergency)}
+
+
+def _names_re(names: list[str]) -> SafePattern:
+    return compile_pattern("{NAMES}", {"{NAMES}": _names_placeholder(names, "name")})
+
+
 def normalise_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name.strip().lower())
     return re.sub(r"^the ", "", name)
@@ -110,10 +150,10 @@ def normalise_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class CompiledItem:
-    phrases: tuple[re.Pattern[str], ...]
-    near: tuple[re.Pattern[str], ...]
-    contradictions: tuple[re.Pattern[str], ...]
-    cues: tuple[re.Pattern[str], ...] = ()
+    phrases: tuple[SafePattern, ...]
+    near: tuple[SafePattern, ...]
+    contradictions: tuple[SafePattern, ...]
+    cues: tuple[SafePattern, ...] = ()
 
 
 class Policy:
@@ -130,16 +170,16 @@ class Policy:
         for kind, names in (("clash", agency.clashes), ("ambiguous", agency.ambiguous), ("own", agency.names)):
             for n in names:
                 self._kinds[normalise_name(n)] = kind  # type: ignore[assignment]
-        all_names = agency.names + agency.ambiguous + agency.clashes
-        self.agency_pattern = r"(?<!\w)(?P<agency>" + _alternation(all_names) + r")(?!\w)"
-        self.agency_re = re.compile(self.agency_pattern, re.I)
-        self.clash_re = re.compile(r"(?<!\w)" + _alternation(agency.clashes) + r"(?!\w)", re.I) \
-            if agency.clashes else None
-        self.own_re = re.compile(r"(?<!\w)" + _alternation(agency.names) + r"(?!\w)", re.I)
-        self.context_re = [re.compile(p, re.I) for p in agency.context]
-        self.emergency_pattern = "(?P<number>" + "|".join(_digits_pattern(n) for n in spec.phones.emergency) + ")"
-        self.negation_re = [re.compile(p, re.I) for p in spec.negations]
-        self.hedge_re = [re.compile(p, re.I) for p in spec.hedges]
+        # Every pattern is compiled by saferegex: RE2 (linear time) where it can express it.
+        self._placeholders = placeholders(spec)
+        self.agency_pattern = self._placeholders["{AGENCY}"].python
+        self.emergency_pattern = self._placeholders["{EMERGENCY}"].python
+        self.agency_re = compile_pattern("{AGENCY}", self._placeholders)
+        self.clash_re = _names_re(agency.clashes) if agency.clashes else None
+        self.own_re = _names_re(agency.names)
+        self.context_re = [compile_pattern(p) for p in agency.context]
+        self.negation_re = [compile_pattern(p) for p in spec.negations]
+        self.hedge_re = [compile_pattern(p) for p in spec.hedges]
         self.items: dict[str, CompiledItem] = {
             item: CompiledItem(
                 phrases=tuple(self._compile(p) for p in s.phrases),
@@ -150,9 +190,8 @@ class Policy:
             for item, s in spec.items.items()
         }
 
-    def _compile(self, pattern: str) -> re.Pattern[str]:
-        expanded = pattern.replace("{AGENCY}", self.agency_pattern).replace("{EMERGENCY}", self.emergency_pattern)
-        return re.compile(expanded, re.I)
+    def _compile(self, pattern: str) -> SafePattern:
+        return compile_pattern(pattern, self._placeholders)
 
     def item(self, item_id: str) -> CompiledItem:
         return self.items.get(item_id, CompiledItem((), (), ()))
@@ -234,13 +273,8 @@ def _validation_message(path: Path, raw: Any, exc: ValidationError) -> str:
 
 def _pattern_problem(pattern: str, expand: bool, spec: PolicySpec) -> str | None:
     """Why ``pattern`` (as Policy compiles it) is unusable, or None."""
-    if expand:
-        all_names = spec.agency.names + spec.agency.ambiguous + spec.agency.clashes
-        agency = r"(?<!\w)(?P<agency>" + _alternation(all_names) + r")(?!\w)"
-        emergency = "(?P<number>" + "|".join(_digits_pattern(n) for n in spec.phones.emergency) + ")"
-        pattern = pattern.replace("{AGENCY}", agency).replace("{EMERGENCY}", emergency)
     try:
-        compiled = re.compile(pattern, re.I)
+        compiled = compile_pattern(pattern, placeholders(spec) if expand else None)
     except re.error as exc:
         return f"invalid regular expression: {exc}"
     except (OverflowError, RecursionError, ValueError) as exc:

@@ -39,17 +39,27 @@ def normalise(text: str) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n|\s[|•·]\s")
+SENTENCE_WINDOW = 400  # characters either side of a match looked at for its sentence: a quote, not a page
+# Bidirectional embedding, override and isolate controls: text carrying them can show on screen in
+# an order other than the one it is stored in (U+202E makes "lacifforeht" read "theofficial").
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def has_bidi_controls(text: str) -> bool:
+    return BIDI_CONTROLS.search(text) is not None
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence (or line, or bio segment) that contains text[start:end]."""
-    left = 0
-    # Search the whole text (not up to ``start``): the boundary's look-ahead must see the first
-    # letter of a match that begins a sentence, else the previous sentence would be included.
-    for m in _SENTENCE_END.finditer(text):
+    """Bounds of the sentence (or line, or bio segment) that contains text[start:end], never
+    reaching more than SENTENCE_WINDOW characters beyond the match on either side."""
+    lo = max(0, start - SENTENCE_WINDOW)
+    left = lo
+    # Search up to just past ``start``: the boundary's look-ahead must see the first letter of a
+    # match that begins a sentence, else the previous sentence would be included.
+    for m in _SENTENCE_END.finditer(text, lo, min(len(text), start + 1)):
         if m.end() > start:
             break
         left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    right = m.start() if m else len(text)
+    m = _SENTENCE_END.search(text, end, min(len(text), end + SENTENCE_WINDOW))
+    right = m.start() if m else min(len(text), end + SENTENCE_WINDOW)
     return left, right

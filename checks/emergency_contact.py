@@ -11,9 +11,20 @@ for non-emergencies"), "911" inside another number, or a line only in a feed pos
 
 from __future__ import annotations
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import Evidence, Identity, ItemResult, Snapshot
 from auditor.policy import Policy
-from checks._support import Meta, feed_note, gate, negated, review_other, scan, split_regions, verdict
+from checks._support import (
+    BIDI_REASON,
+    STATEMENT_PARTS,
+    Meta,
+    feed_note,
+    gate,
+    negated,
+    review_other,
+    scan,
+    split_regions,
+    verdict,
+)
 
 META = Meta(
     id="emergency_contact",
@@ -27,9 +38,11 @@ META = Meta(
     remediation="Add to the bio: \"In an emergency, call 911.\"",
     example="In an emergency, call 911.",
 )
+PARTS = STATEMENT_PARTS  # the profile parts the instruction can be in: it fails only when all were seen
 
 
-def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
+def run(snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
+    """``identity`` is not used: 911 is the emergency number whoever's page says it."""
     if (early := gate(META.id, snapshot)) is not None:
         return early
     spec = policy.item(META.id)
@@ -39,7 +52,9 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
     passes: list[Evidence] = []
     reviews: list[tuple[Evidence, str]] = []
     for hit in profile:
-        if cue := negated(hit, policy):
+        if hit.bidi:
+            reviews.append((hit.evidence(), BIDI_REASON))
+        elif cue := negated(hit, policy):
             reviews.append((hit.evidence(), f"the emergency instruction is negated ('{cue}')"))
         else:
             passes.append(hit.evidence())
@@ -51,5 +66,5 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
         META.id, snapshot, passes=passes, reviews=reviews,
         found="Says how to reach the agency in an emergency",
         missing="No instruction on how to reach MPD in an emergency (e.g. 'call 911') was found in the profile",
-        notes=feed_note(feed, "An emergency instruction"),
+        notes=feed_note(feed, "An emergency instruction"), parts=PARTS,
     )

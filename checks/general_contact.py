@@ -5,21 +5,38 @@ policy's region, found with phonenumbers; the policy's own numbers are named), a
 non-emergency line from the policy (311, the 50411 text tip line) with a call/text instruction,
 an e-mail address, a street address, or a contact page on a policy domain.
 
-Never accepts: the emergency number alone (that is item d), a "DM us" without an address, or
-contact details that only appear in a feed post.
+Never accepts: the emergency number alone (that is item d), a "DM us" without an address,
+contact details that only appear in a feed post, or contact details on a page that does not present
+itself as the agency's (checks/identity.py): another agency's number and address on its own page,
+a company's office address. Those are ``fail`` on another agency's page, ``review`` when whose
+page it is stays unclear or the page says it is not official. A contact page is judged by the
+address the browser would reach (checks/urls.py). Text with bidirectional control characters is
+``review``.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import phonenumbers
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import Evidence, Identity, ItemResult, Snapshot, TextBlock
 from auditor.policy import Policy
-from auditor.textnorm import normalise
-from checks._support import Hit, Meta, feed_note, gate, review_other, verdict
+from auditor.textnorm import has_bidi_controls
+from checks import identity as identity_
+from checks._support import (
+    BIDI_REASON,
+    CONTACT_PARTS,
+    Hit,
+    Meta,
+    block_text,
+    feed_note,
+    gate,
+    review_other,
+    verdict,
+)
+from checks.urls import parse_web
 
 META = Meta(
     id="general_contact",
@@ -29,23 +46,46 @@ META = Meta(
     failure_title="No general contact information",
     accepts="A non-emergency phone number ((202) 727-9099, 311), an e-mail address, a postal address "
             "(441 4th Street NW) or a link to a contact page on mpdc.dc.gov.",
-    never_accepts="911 alone (that is the emergency item), 'send us a DM', contact details only in a post.",
+    never_accepts="911 alone (that is the emergency item), 'send us a DM', contact details only in a post, "
+                  "another organisation's phone, address or e-mail.",
     remediation="Add to the bio or contact fields: \"Non-emergency: 311 or (202) 727-9099.\"",
     example="Non-emergency: 311 or (202) 727-9099.",
 )
+PARTS = CONTACT_PARTS  # the profile parts contact details can be in: it fails only when all were seen
 
-_EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-_CONTACT_TOKEN = re.compile(r"\S*contact\S*", re.I)  # only words that could be a contact-page address
+# Bounded, so that scanning is linear: an RFC 5321 local part is at most 64 characters, a label 63.
+_EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}"
+                    r"(?![\w-])")
+_TOKEN = re.compile(r"\S+")  # words; one containing "contact" could be a contact-page address
+_MAX_TOKEN = 2_048
+# Where a phone number could be: a run of digits and phone punctuation, at most 32 characters.
+# phonenumbers reads each candidate (it is slow on long runs of digits and brackets), at most
+# _MAX_PHONE_CANDIDATES a snapshot; past that the item cannot fail.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-/]{3,30}\d(?!\d)")
+_MAX_PHONE_CANDIDATES = 60
 
 
-def _phone_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
+class _Budget:
+    def __init__(self) -> None:
+        self.left = _MAX_PHONE_CANDIDATES
+        self.spent = False  # a candidate was left unread
+
+
+def _phone_hits(text: str, policy: Policy, budget: _Budget) -> list[tuple[int, int, str]]:
     out = []
-    for m in phonenumbers.PhoneNumberMatcher(text, policy.region, leniency=phonenumbers.Leniency.VALID):
-        if policy.is_emergency_number(m.raw_string):
+    for cand in _PHONE_CANDIDATE.finditer(text):
+        if sum(ch.isdigit() for ch in cand.group(0)) < 5:
             continue
-        e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-        label = policy.known_phones.get(e164, "phone number")
-        out.append((m.start, m.end, label))
+        if budget.left <= 0:
+            budget.spent = True
+            break
+        budget.left -= 1
+        for m in phonenumbers.PhoneNumberMatcher(cand.group(0), policy.region, leniency=phonenumbers.Leniency.VALID):
+            if policy.is_emergency_number(m.raw_string):
+                continue
+            e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            label = policy.known_phones.get(e164, "phone number")
+            out.append((cand.start() + m.start, cand.start() + m.end, label))
     return out
 
 
@@ -62,7 +102,7 @@ def _short_hits(text: str, policy: Policy) -> list[tuple[int, int, str]]:
 
 def _tel_label(target: str, policy: Policy) -> str | None:
     """The label of a valid, non-emergency number in a tel: link, else None."""
-    number = unquote(target[4:]).split(";")[0]
+    number = unquote(target[4:200]).split(";")[0]
     if policy.is_emergency_number(number):
         return None
     try:
@@ -76,50 +116,81 @@ def _tel_label(target: str, policy: Policy) -> str | None:
 
 
 def _contact_url(url: str, policy: Policy) -> bool:
-    try:
-        parts = urlsplit(url if "//" in url else "https://" + url)
-    except ValueError:
+    """A page on a policy contact domain whose path says "contact", as the browser would reach it."""
+    parsed = parse_web(url)
+    if parsed is None:
         return False
-    host = (parts.hostname or "").lower()
-    on_domain = any(host == d or host.endswith("." + d) for d in policy.spec.website.contact_domains)
-    return on_domain and "contact" in parts.path.lower()
+    on_domain = any(parsed.host == d or parsed.host.endswith("." + d) for d in policy.spec.website.contact_domains)
+    return on_domain and "contact" in parsed.path.lower()
 
 
-def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
+def _spans(block: TextBlock, text: str, policy: Policy, budget: _Budget) -> list[tuple[int, int, str]]:
+    spans = _phone_hits(text, policy, budget) + _short_hits(text, policy)
+    spans += [(m.start(), m.end(), "e-mail address") for m in _EMAIL.finditer(text)]
+    spans += [(m.start(), m.end(), "postal address") for p in policy.item(META.id).phrases for m in p.finditer(text)]
+    spans += [(m.start(), m.end(), "contact page") for m in _TOKEN.finditer(text)
+              if len(m.group(0)) <= _MAX_TOKEN and "contact" in m.group(0).lower() and _contact_url(m.group(0), policy)]
+    return spans
+
+
+def _link_kind(target: str, policy: Policy) -> str | None:
+    low = target.lower()
+    if low.startswith("mailto:"):
+        return "e-mail address" if "@" in target else None
+    if low.startswith("tel:"):
+        return _tel_label(target, policy)
+    return "contact page" if _contact_url(target, policy) else None
+
+
+def run(snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
     if (early := gate(META.id, snapshot)) is not None:
         return early
+    identity = identity_.of(snapshot, policy, identity)
     found: list[tuple[str, Evidence]] = []
+    reviews: list[tuple[Evidence, str]] = []
     feed_hits, other_hits = [], []
+    budget = _Budget()
     for block in snapshot.texts:
-        text = normalise(block.text)
-        spans = _phone_hits(text, policy) + _short_hits(text, policy)
-        spans += [(m.start(), m.end(), "e-mail address") for m in _EMAIL.finditer(text)]
-        spans += [(m.start(), m.end(), "postal address") for p in policy.item(META.id).phrases
-                  for m in p.finditer(text)]
-        spans += [(m.start(), m.end(), "contact page") for m in _CONTACT_TOKEN.finditer(text)
-                  if _contact_url(m.group(0), policy)]
-        for start, end, label in spans:
+        text = block_text(block)
+        for start, end, label in _spans(block, text, policy, budget):
             hit = Hit(block, text, start, end)
             if block.region == "feed":
                 feed_hits.append(hit)
             elif block.region == "other":
                 other_hits.append(hit)
+            elif hit.bidi:
+                reviews.append((hit.evidence(), BIDI_REASON))
             else:
                 found.append((label, hit.evidence()))
     for link in snapshot.links:
         target = link.target.strip()
-        kind = ("e-mail address" if target.lower().startswith("mailto:") and "@" in target else
-                _tel_label(target, policy) if target.lower().startswith("tel:") else
-                "contact page" if _contact_url(target, policy) else None)
+        kind = _link_kind(target, policy)
         if kind and link.region not in ("feed", "other"):
-            found.append((kind, Evidence(quote=link.text or link.href, match=link.target, region=link.region,
-                                         url=link.url, source=link.source)))
-    kinds = list(dict.fromkeys(label for label, _ in found))
+            ev = Evidence(quote=link.text or link.href, match=link.target, region=link.region,
+                          url=link.url, source=link.source)
+            if has_bidi_controls(link.text + link.href + link.target):
+                reviews.append((ev, BIDI_REASON))
+            else:
+                found.append((kind, ev))
+    kinds = ", ".join(dict.fromkeys(label for label, _ in found))
+    notes = feed_note(feed_hits, "Contact information")
+    passes = [e for _, e in found]
+    if found and identity.kind == "other_agency":  # another agency's details on its own page
+        notes = [f"The profile gives contact details ({kinds}), but {identity.reason}: they are not "
+                 f"{policy.name}'s", *notes]
+        passes = []
+    elif found and identity.kind != "own":
+        reviews += [(e, f"contact details were found ({kinds}), but {identity.reason}; they count only on a page "
+                        f"that presents itself as {policy.name}'s") for e in passes]
+        passes = []
+    if not found and not reviews:
+        reviews = review_other(other_hits, "Contact information")
     return verdict(
-        META.id, snapshot, passes=[e for _, e in found],
-        reviews=review_other(other_hits, "Contact information") if not found else [],
-        found="Gives general contact information (" + ", ".join(kinds) + ")",
+        META.id, snapshot, passes=passes, reviews=reviews,
+        found="Gives general contact information (" + kinds + ")",
         missing="No general contact information (non-emergency phone, e-mail, address or contact page) "
                 "was found in the profile",
-        notes=feed_note(feed_hits, "Contact information"),
+        notes=notes, parts=PARTS,
+        unread=f"more than {_MAX_PHONE_CANDIDATES} number-like runs were found, and only those were read "
+               "as phone numbers" if budget.spent else "",
     )

@@ -12,9 +12,10 @@ only in a feed post. "Official account of MPD" alone is item (a), not (b): the O
 
 from __future__ import annotations
 
-from auditor.models import ItemResult, Snapshot
+from auditor.models import Identity, ItemResult, Snapshot
 from auditor.policy import Policy
-from checks._support import Meta, StatementWords, agency_statement
+from checks import identity as identity_
+from checks._support import STATEMENT_PARTS, Meta, StatementWords, agency_statement
 
 META = Meta(
     id="maintained_by",
@@ -30,6 +31,7 @@ META = Meta(
     example="Maintained by the MPD Office of Communications.",
 )
 
+PARTS = STATEMENT_PARTS  # the profile parts the statement can be in: it fails only when all were seen
 
 WORDS = StatementWords(
     what="A maintained-by statement",
@@ -40,5 +42,5 @@ WORDS = StatementWords(
 )
 
 
-def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
-    return agency_statement(META.id, snapshot, policy, WORDS)
+def run(snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
+    return agency_statement(META.id, snapshot, policy, WORDS, identity_.of(snapshot, policy, identity), PARTS)

@@ -11,9 +11,19 @@ page is unmonitored: review), or a disclaimer that only appears in a feed post.
 
 from __future__ import annotations
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import Evidence, Identity, ItemResult, Snapshot
 from auditor.policy import Policy
-from checks._support import Meta, feed_note, gate, review_other, scan, split_regions, verdict
+from checks._support import (
+    BIDI_REASON,
+    STATEMENT_PARTS,
+    Meta,
+    feed_note,
+    gate,
+    review_other,
+    scan,
+    split_regions,
+    verdict,
+)
 
 META = Meta(
     id="not_monitored_disclaimer",
@@ -28,15 +38,17 @@ META = Meta(
     remediation="Add to the bio or about section: \"Not monitored 24/7.\"",
     example="Not monitored 24/7.",
 )
+PARTS = STATEMENT_PARTS  # the profile parts the disclaimer can be in: it fails only when all were seen
 
 
-def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
+def run(snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
+    """``identity`` is not used: the disclaimer is the same on anyone's page."""
     if (early := gate(META.id, snapshot)) is not None:
         return early
     spec = policy.item(META.id)
     profile, other, feed = split_regions(scan(snapshot.texts, spec.phrases))
-    reviews: list[tuple[Evidence, str]] = []
-    passes = [h.evidence() for h in profile]
+    reviews: list[tuple[Evidence, str]] = [(h.evidence(), BIDI_REASON) for h in profile if h.bidi]
+    passes = [h.evidence() for h in profile if not h.bidi]
     contradictions = [h for h in scan(snapshot.profile_texts(), spec.contradictions)
                       if not any(h.block is p.block and p.start <= h.start < p.end for p in profile)]
     notes: list[str] = []
@@ -57,5 +69,5 @@ def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
         META.id, snapshot, passes=passes, reviews=reviews,
         found="States that the page is not monitored at all times",
         missing="No disclaimer that the page is not monitored at all times was found in the profile",
-        notes=[*notes, *feed_note(feed, "A not-monitored disclaimer")],
+        notes=[*notes, *feed_note(feed, "A not-monitored disclaimer")], parts=PARTS,
     )

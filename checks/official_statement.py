@@ -14,9 +14,10 @@ another agency with an overlapping name (Minneapolis/Memphis/Milwaukee "MPD", Lo
 
 from __future__ import annotations
 
-from auditor.models import ItemResult, Snapshot
+from auditor.models import Identity, ItemResult, Snapshot
 from auditor.policy import Policy
-from checks._support import Meta, StatementWords, agency_statement
+from checks import identity as identity_
+from checks._support import STATEMENT_PARTS, Meta, StatementWords, agency_statement
 
 META = Meta(
     id="official_statement",
@@ -35,6 +36,7 @@ META = Meta(
     example="Official account of DC's Metropolitan Police Department (MPDC).",
 )
 
+PARTS = STATEMENT_PARTS  # the profile parts the statement can be in: it fails only when all were seen
 
 WORDS = StatementWords(
     what="An official-account statement",
@@ -45,5 +47,5 @@ WORDS = StatementWords(
 )
 
 
-def run(snapshot: Snapshot, policy: Policy) -> ItemResult:
-    return agency_statement(META.id, snapshot, policy, WORDS)
+def run(snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
+    return agency_statement(META.id, snapshot, policy, WORDS, identity_.of(snapshot, policy, identity), PARTS)
