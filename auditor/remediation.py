@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import checks
-from auditor.models import ITEM_IDS, Link, Region, Snapshot, TextBlock
+from auditor.models import ITEM_IDS, Identity, Link, Region, Snapshot, TextBlock
 from auditor.policy import Policy
 
 LINK_ITEM = "website_link"  # the one item that is a link, not a sentence
@@ -203,3 +203,29 @@ def suggest(platform: str, items: Iterable[str], policy: Policy,
             return s
         best = best or s
     return best  # not verified: the report says so rather than hiding the suggestion
+
+
+# Whose page an account presents itself as (checks/identity.py), in words for the report.
+IDENTITY_LABELS = {
+    "own": "The agency's own page",
+    "other_agency": "Another agency's page",
+    "not_official": "Says it is not an official account",
+    "unclear": "Does not say clearly whose page it is",
+}
+
+
+def registry_advice(identity: Identity | None) -> str | None:
+    """What to do about a page that presents itself as another agency's or as not official: not
+    text to paste (that would put the agency's statements on someone else's page), but a check of
+    the registry entry. None for the agency's own page and for an unclear one."""
+    if identity is None or identity.kind not in ("other_agency", "not_official"):
+        return None
+    if identity.kind == "other_agency":
+        return ("Do not add text to this page: it is not the agency's. The registry entry most likely points at "
+                "the wrong account (a similarly named agency) or at an impersonator. Open the registered address, "
+                "compare the handle with the list of approved accounts, and correct the entry in the registry; "
+                "if the page claims to be the agency's, report it to the platform.")
+    return ("Do not add text to this page: it says it is not an official account (a fan, parody or personal "
+            "page), so it is most likely not the approved account, or an impersonator. Compare the handle with "
+            "the list of approved accounts and correct the entry in the registry; if the page imitates the "
+            "agency, report the impersonation to the platform.")

@@ -27,6 +27,7 @@ from typing import Any
 import re2
 
 FALLBACK_CAP = 20_000  # characters of one text a Python-``re`` fallback pattern reads
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
@@ -75,6 +76,8 @@ class SafePattern:
         if self.engine == "re":
             yield from self._rx.finditer(text[:FALLBACK_CAP])
             return
+        if not text.isascii() and _SURROGATE.search(text):  # RE2 reads UTF-8, which has no lone surrogates
+            text = _SURROGATE.sub("\ufffd", text)  # same length: offsets stay right
         for m in self._rx.finditer(text):
             if all(g.ok(m, i) for g, i in self._guards):
                 yield m

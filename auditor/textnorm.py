@@ -20,6 +20,7 @@ _STYLED = str.maketrans(
      **{0x1F170 + i: chr(ord("A") + i) for i in range(26)}})
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
                         "\ufeff\u00ad\ufe00-\ufe0f\u034f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -31,6 +32,8 @@ def normalise(text: str) -> str:
     NFKC also folds the "fancy" Unicode letters some bios use (mathematical bold etc.) back to
     ASCII, so a styled "𝐎𝐟𝐟𝐢𝐜𝐢𝐚𝐥" still reads as "Official".
     """
+    if _SURROGATE.search(text):  # a lone UTF-16 surrogate (a page's script can put one in): not text
+        text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFKC", text).translate(_STYLED).translate(_QUOTES)
     text = _INVISIBLE.sub("", text)
     text = _SPACE.sub(" ", text)
@@ -45,6 +48,7 @@ SENTENCE_WINDOW = 400  # characters either side of a match looked at for its sen
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every match in a block: search each block once
 def has_bidi_controls(text: str) -> bool:
     return BIDI_CONTROLS.search(text) is not None
 

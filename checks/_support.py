@@ -22,7 +22,6 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from auditor.models import PROFILE_REGIONS, Evidence, Identity, ItemResult, Snapshot, TextBlock
 from auditor.policy import Policy
@@ -95,7 +94,7 @@ class Hit:
     def matched(self) -> str:
         return self.text[self.start:self.end]
 
-    @cached_property
+    @property
     def bidi(self) -> bool:
         """The block holds bidirectional control characters: the words may show in another order."""
         return has_bidi_controls(self.block.text)

@@ -54,7 +54,7 @@ META = Meta(
 PARTS = CONTACT_PARTS  # the profile parts contact details can be in: it fails only when all were seen
 
 # Bounded, so that scanning is linear: an RFC 5321 local part is at most 64 characters, a label 63.
-_EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}"
+_EMAIL = re.compile(r"(?<![\w.+@/-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}"
                     r"(?![\w-])")
 _TOKEN = re.compile(r"\S+")  # words; one containing "contact" could be a contact-page address
 _MAX_TOKEN = 2_048
@@ -173,11 +173,11 @@ def run(snapshot: Snapshot, policy: Policy, identity: Identity | None = None) ->
             else:
                 found.append((kind, ev))
     kinds = ", ".join(dict.fromkeys(label for label, _ in found))
-    notes = feed_note(feed_hits, "Contact information")
+    missing = ("No general contact information (non-emergency phone, e-mail, address or contact page) "
+               "was found in the profile")
     passes = [e for _, e in found]
     if found and identity.kind == "other_agency":  # another agency's details on its own page
-        notes = [f"The profile gives contact details ({kinds}), but {identity.reason}: they are not "
-                 f"{policy.name}'s", *notes]
+        missing = f"The contact details in the profile ({kinds}) are not {policy.name}'s: {identity.reason}"
         passes = []
     elif found and identity.kind != "own":
         reviews += [(e, f"contact details were found ({kinds}), but {identity.reason}; they count only on a page "
@@ -187,10 +187,8 @@ def run(snapshot: Snapshot, policy: Policy, identity: Identity | None = None) ->
         reviews = review_other(other_hits, "Contact information")
     return verdict(
         META.id, snapshot, passes=passes, reviews=reviews,
-        found="Gives general contact information (" + kinds + ")",
-        missing="No general contact information (non-emergency phone, e-mail, address or contact page) "
-                "was found in the profile",
-        notes=notes, parts=PARTS,
+        found="Gives general contact information (" + kinds + ")", missing=missing,
+        notes=feed_note(feed_hits, "Contact information"), parts=PARTS,
         unread=f"more than {_MAX_PHONE_CANDIDATES} number-like runs were found, and only those were read "
                "as phone numbers" if budget.spent else "",
     )

@@ -8,6 +8,9 @@ agency.
 Never accepts: "not maintained by MPD", "no longer run by", a hedge anywhere in the profile
 ("views are my own": review, with or without a statement), another agency, or a statement
 only in a feed post. "Official account of MPD" alone is item (a), not (b): the Order lists them separately.
+It passes only on a page that presents itself as MPD's (checks/identity.py). A near-miss the policy
+does not accept ("Maintained by 5D command staff": no agency named) is a review with the quote, not
+a fail.
 """
 
 from __future__ import annotations

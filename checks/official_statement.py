@@ -10,6 +10,9 @@ Never accepts: a negation ("not an official account", "unofficial"), a hedge any
 profile ("views are my own", "parody", "fan page": review, with or without a statement),
 another agency with an overlapping name (Minneapolis/Memphis/Milwaukee "MPD", London's
 "Metropolitan Police", Metro Transit Police), or a statement that only appears in a feed post.
+It passes only on a page that presents itself as MPD's (checks/identity.py, decided once per
+account); a statement in text with bidirectional control characters is a review. A phrase close to
+the item that the policy does not accept ("Official updates", no agency) is a review with the quote.
 """
 
 from __future__ import annotations

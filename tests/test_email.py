@@ -152,7 +152,7 @@ def test_send_over_starttls_with_auth(starttls_server: Server, run_dir: Path) ->
     assert plain.get_content_type() == "text/plain"
     text = plain.get_content()
     assert "5 accounts: 2 compliant, 2 non-compliant, 1 need review, 0 unreachable." in text
-    assert "Fifth District on X (mpd-5d-x, x): non compliant: maintained by (fail), emergency contact (fail)" in text
+    assert "Fifth District on X (mpd-5d-x, x): non compliant: maintained by (review), emergency contact (fail)" in text
     assert related.get_content_type() == "multipart/related"
     html_part, *images = related.get_payload()
     html = html_part.get_content()

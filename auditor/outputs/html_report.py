@@ -185,6 +185,8 @@ def _quotes(r: ItemResult) -> tuple[list[QuoteView], int]:
 
 def _todo(item: str, r: ItemResult, a: AccountResult) -> str:
     meta = checks.META[item]
+    if r.status in ("fail", "review") and remediation.registry_advice(a.identity):
+        return "Nothing to add to this page: check the registry entry first (see Whose page, above)."
     if r.status == "fail":
         return meta.remediation
     if r.status == "review":
@@ -224,6 +226,8 @@ def _snapshot(out_dir: Path, account_id: str) -> Snapshot | None:
 
 def _fix(view: AccountView, a: AccountResult, out_dir: Path, policy: Policy | None) -> None:
     """Fill the suggested text: for failed items, and for unclear wording on a page read in full."""
+    if remediation.registry_advice(a.identity):  # not the agency's page: no paste-text (see the heading)
+        return
     wanted = [i for i, r in a.items.items()
               if r.status == "fail" or (r.status == "review" and a.load.outcome == "ok")]
     if not wanted or policy is None:
@@ -297,7 +301,7 @@ def render(run: AuditRun, out_dir: Path | None = None, policy: Policy | None = N
         account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER, shot_width=SHOT_WIDTH,
         attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,
         attested_count=sum(1 for g in groups for v in g.accounts for it in v.items if it.attested),
-        changes=run.changes)
+        changes=run.changes, identity_labels=remediation.IDENTITY_LABELS, registry_advice=remediation.registry_advice)
     inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False,
                                     apply_width_attributes=True)
     return inliner.inline(html)
