@@ -50,8 +50,8 @@ def decide(snapshot: Snapshot, policy: Policy) -> Identity:
         return Identity(kind="own", evidence=_ev(own), reason=f"the profile names {_quote(own[0])}{also}")
     if clashes:
         return Identity(kind="other_agency", evidence=_ev(clashes),
-                        reason=f"the profile presents itself as {_quote(clashes[0])}, another agency, "
-                               f"not {policy.name}")
+                        reason=f"the profile names {_quote(clashes[0])}, which the policy lists as another agency "
+                               f"(or its city), and none of {policy.name}'s own names")
     names = [h for h in scan(blocks, [policy.agency_re])
              if not h.bidi and policy.agency_kind(h.groups.get("agency", "")) == "ambiguous"]
     places = scan(blocks, policy.context_re)
