@@ -24,6 +24,7 @@ import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auditor.errors import InputError
+from auditor.saferegex import Guard, Placeholder, SafePattern, compile_pattern
 from auditor.yamlsrc import LineDict, LineList, load_yaml, strip_lines
 from auditor.yamlsrc import kind as yaml_kind
 
@@ -198,6 +199,45 @@ def _digits_pattern(number: str) -> str:
     return r"(?<![\w.$/-])" + r"[-. ]?".join(digits) + r"(?![\w/]|[.,-]\d)"
 
 
+# The same placeholders for RE2, which has no look-around: ASCII word edges get \b, and a Guard
+# checks the characters around the named group as the look-around above would.
+_WORD = re.compile(r"\w")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
+
+
+def _names_placeholder(names: list[str], group: str) -> Placeholder:
+    ordered = sorted(set(names), key=len, reverse=True)  # longest first: "MPD DC" before "MPD"
+
+    def edged(name: str) -> str:
+        lead = r"\b" if _ASCII_WORD.match(name[:1]) else ""
+        trail = r"\b" if _ASCII_WORD.match(name[-1:]) else ""
+        return lead + _name_pattern(name) + trail
+
+    return Placeholder(python=rf"(?<!\w)(?P<{group}>" + _alternation(names) + r")(?!\w)",
+                       re2=rf"(?P<{group}>(?:" + "|".join(edged(n) for n in ordered) + "))",
+                       guards=(Guard(group, _WORD, _WORD),))
+
+
+def _emergency_placeholder(numbers: list[str]) -> Placeholder:
+    def plain(number: str) -> str:
+        return r"\b" + r"[-. ]?".join(d for d in number if d.isdigit()) + r"\b"
+
+    return Placeholder(python="(?P<number>" + "|".join(_digits_pattern(n) for n in numbers) + ")",
+                       re2="(?P<number>(?:" + "|".join(plain(n) for n in numbers) + "))",
+                       guards=(Guard("number", re.compile(r"[\w.$/-]"), re.compile(r"[\w/]|[.,-]\d")),))
+
+
+def placeholders(spec: PolicySpec) -> dict[str, Placeholder]:
+    """What ``{AGENCY}`` and ``{EMERGENCY}`` stand for in this policy's phrases."""
+    a = spec.agency
+    return {"{AGENCY}": _names_placeholder(a.names + a.ambiguous + a.clashes, "agency"),
+            "{EMERGENCY}": _emergency_placeholder(spec.phones.emergency)}
+
+
+def _names_re(names: list[str]) -> SafePattern:
+    return compile_pattern("{NAMES}", {"{NAMES}": _names_placeholder(names, "name")})
+
+
 def normalise_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name.strip().lower())
     return re.sub(r"^the ", "", name)
@@ -220,11 +260,11 @@ def _is_patterns(value: Any) -> bool:
 class CompiledItem:
     """An item's compiled patterns (every language together), its validated inputs and words."""
 
-    phrases: tuple[re.Pattern[str], ...] = ()
-    near: tuple[re.Pattern[str], ...] = ()
-    contradictions: tuple[re.Pattern[str], ...] = ()
-    cues: tuple[re.Pattern[str], ...] = ()
-    patterns: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    phrases: tuple[SafePattern, ...] = ()
+    near: tuple[SafePattern, ...] = ()
+    contradictions: tuple[SafePattern, ...] = ()
+    cues: tuple[SafePattern, ...] = ()
+    patterns: dict[str, tuple[SafePattern, ...]] = field(default_factory=dict)
     inputs: Any = None
     words: Any = None
 
@@ -246,17 +286,17 @@ class Policy:
         for kind, names in (("clash", agency.clashes), ("ambiguous", agency.ambiguous), ("own", agency.names)):
             for n in names:
                 self._kinds[normalise_name(n)] = kind  # type: ignore[assignment]
-        all_names = agency.names + agency.ambiguous + agency.clashes
-        self.agency_pattern = r"(?<!\w)(?P<agency>" + _alternation(all_names) + r")(?!\w)"
-        self.agency_re = re.compile(self.agency_pattern, re.I)
-        self.clash_re = re.compile(r"(?<!\w)" + _alternation(agency.clashes) + r"(?!\w)", re.I) \
-            if agency.clashes else None
-        self.own_re = re.compile(r"(?<!\w)" + _alternation(agency.names) + r"(?!\w)", re.I)
-        self.context_re = [re.compile(p, re.I) for p in agency.context]
-        self.emergency_pattern = "(?P<number>" + "|".join(_digits_pattern(n) for n in spec.phones.emergency) + ")"
+        # Every pattern is compiled by saferegex: RE2 (linear time) where it can express it.
+        self._placeholders = placeholders(spec)
+        self.agency_pattern = self._placeholders["{AGENCY}"].python
+        self.emergency_pattern = self._placeholders["{EMERGENCY}"].python
+        self.agency_re = compile_pattern("{AGENCY}", self._placeholders)
+        self.clash_re = _names_re(agency.clashes) if agency.clashes else None
+        self.own_re = _names_re(agency.names)
+        self.context_re = [compile_pattern(p) for p in agency.context]
         langs = spec.languages.values()
-        self.negation_re = [re.compile(p, re.I) for p in [*spec.negations, *(c for ls in langs for c in ls.negations)]]
-        self.hedge_re = [re.compile(p, re.I) for p in [*spec.hedges, *(c for ls in langs for c in ls.hedges)]]
+        self.negation_re = [compile_pattern(p) for p in [*spec.negations, *(c for ls in langs for c in ls.negations)]]
+        self.hedge_re = [compile_pattern(p) for p in [*spec.hedges, *(c for ls in langs for c in ls.hedges)]]
         self.kinds = {item: KINDS[s.kind] for item, s in spec.items.items()}
         self.items: dict[str, CompiledItem] = {}
         for item, s in spec.items.items():
@@ -270,9 +310,8 @@ class Policy:
                 patterns=compiled, inputs=inputs, words=kind.words.model_validate(s.words))
         self._stopwords = {code: {w.lower() for w in ls.stopwords} for code, ls in spec.languages.items()}
 
-    def _compile(self, pattern: str) -> re.Pattern[str]:
-        expanded = pattern.replace("{AGENCY}", self.agency_pattern).replace("{EMERGENCY}", self.emergency_pattern)
-        return re.compile(expanded, re.I)
+    def _compile(self, pattern: str) -> SafePattern:
+        return compile_pattern(pattern, self._placeholders)
 
     # --- the items ------------------------------------------------------------------------------
 
@@ -430,13 +469,8 @@ def _validation_message(path: Path, raw: Any, exc: ValidationError, prefix: tupl
 
 def _pattern_problem(pattern: str, expand: bool, spec: PolicySpec) -> str | None:
     """Why ``pattern`` (as Policy compiles it) is unusable, or None."""
-    if expand:
-        all_names = spec.agency.names + spec.agency.ambiguous + spec.agency.clashes
-        agency = r"(?<!\w)(?P<agency>" + _alternation(all_names) + r")(?!\w)"
-        emergency = "(?P<number>" + "|".join(_digits_pattern(n) for n in spec.phones.emergency) + ")"
-        pattern = pattern.replace("{AGENCY}", agency).replace("{EMERGENCY}", emergency)
     try:
-        compiled = re.compile(pattern, re.I)
+        compiled = compile_pattern(pattern, placeholders(spec) if expand else None)
     except re.error as exc:
         return f"invalid regular expression: {exc}"
     except (OverflowError, RecursionError, ValueError) as exc:

@@ -19,7 +19,7 @@ from pathlib import Path
 import checks
 from auditor.collect.platforms import PLATFORMS
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields
-from auditor.models import AccountResult, AuditRun, Fix, FixPlacement, Link, Snapshot, TextBlock
+from auditor.models import AccountResult, AuditRun, Fix, FixPlacement, Identity, Link, Snapshot, TextBlock
 from auditor.policy import Policy
 
 
@@ -204,7 +204,10 @@ def account_examples(a: AccountResult, policy: Policy, language: str) -> dict[st
 
 
 def fix_for(a: AccountResult, snapshot: Snapshot | None, policy: Policy, language: str | None = None) -> Fix | None:
-    """The paste-text for an account's failed items, and for unclear wording on a page read in full."""
+    """The paste-text for an account's failed items, and for unclear wording on a page read in full.
+    None for a page that is another agency's or says it is not official (``registry_advice``)."""
+    if registry_advice(a.identity):
+        return None
     wanted = [i for i, r in a.items.items()
               if r.status == "fail" or (r.status == "review" and a.load.outcome == "ok")]
     if not wanted:
@@ -235,3 +238,29 @@ def attach_fixes(run: AuditRun, out_dir: Path, policy: Policy) -> None:
         except (OSError, ValueError):
             snapshot = None
         a.fix = fix_for(a, snapshot, policy, a.language)
+
+
+# Whose page an account presents itself as (checks/identity.py), in words for the report.
+IDENTITY_LABELS = {
+    "own": "The agency's own page",
+    "other_agency": "Another agency's page",
+    "not_official": "Says it is not an official account",
+    "unclear": "Does not say clearly whose page it is",
+}
+
+
+def registry_advice(identity: Identity | None) -> str | None:
+    """What to do about a page that presents itself as another agency's or as not official: not
+    text to paste (that would put the agency's statements on someone else's page), but a check of
+    the registry entry. None for the agency's own page and for an unclear one."""
+    if identity is None or identity.kind not in ("other_agency", "not_official"):
+        return None
+    if identity.kind == "other_agency":
+        return ("Do not add text to this page: it is not the agency's. The registry entry most likely points at "
+                "the wrong account (a similarly named agency) or at an impersonator. Open the registered address, "
+                "compare the handle with the list of approved accounts, and correct the entry in the registry; "
+                "if the page claims to be the agency's, report it to the platform.")
+    return ("Do not add text to this page: it says it is not an official account (a fan, parody or personal "
+            "page), so it is most likely not the approved account, or an impersonator. Compare the handle with "
+            "the list of approved accounts and correct the entry in the registry; if the page imitates the "
+            "agency, report the impersonation to the platform.")

@@ -58,8 +58,10 @@ Progress = Callable[[AccountResult], None]
 
 
 def judge(account: Account, snapshot: Snapshot, policy: Policy) -> AccountResult:
-    """Pure: the policy's checks (then the account's manual attestations) and the account status."""
-    items = attestations.apply(account, checks.run_all(snapshot, policy))
+    """Pure: whose page it is, the policy's checks on that (then the account's manual attestations),
+    and the account status; the result records the identity and what the collector saw."""
+    identity = checks.decide_identity(snapshot, policy)
+    items = attestations.apply(account, checks.run_all(snapshot, policy, identity))
     return AccountResult(
         id=account.id, name=account.name, url=account.url, platform=account.platform,
         element=account.element, owner=account.owner, status=account_status(snapshot, items), items=items,
@@ -67,7 +69,7 @@ def judge(account: Account, snapshot: Snapshot, policy: Policy) -> AccountResult
                          http_status=snapshot.load.http_status, final_url=snapshot.final_url,
                          elapsed_ms=snapshot.load.elapsed_ms),
         screenshot=snapshot.screenshot, attestations=account.attestations,
-        language=account.language,
+        language=account.language, identity=identity, coverage=snapshot.coverage,
     )
 
 

@@ -20,6 +20,7 @@ _STYLED = str.maketrans(
      **{0x1F170 + i: chr(ord("A") + i) for i in range(26)}})
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
                         "\ufeff\u00ad\ufe00-\ufe0f\u034f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -31,6 +32,8 @@ def normalise(text: str) -> str:
     NFKC also folds the "fancy" Unicode letters some bios use (mathematical bold etc.) back to
     ASCII, so a styled "𝐎𝐟𝐟𝐢𝐜𝐢𝐚𝐥" still reads as "Official".
     """
+    if _SURROGATE.search(text):  # a lone UTF-16 surrogate (a page's script can put one in): not text
+        text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFKC", text).translate(_STYLED).translate(_QUOTES)
     text = _INVISIBLE.sub("", text)
     text = _SPACE.sub(" ", text)
@@ -39,17 +42,28 @@ def normalise(text: str) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n|\s[|•·]\s")
+SENTENCE_WINDOW = 400  # characters either side of a match looked at for its sentence: a quote, not a page
+# Bidirectional embedding, override and isolate controls: text carrying them can show on screen in
+# an order other than the one it is stored in (U+202E makes "lacifforeht" read "theofficial").
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every match in a block: search each block once
+def has_bidi_controls(text: str) -> bool:
+    return BIDI_CONTROLS.search(text) is not None
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence (or line, or bio segment) that contains text[start:end]."""
-    left = 0
-    # Search the whole text (not up to ``start``): the boundary's look-ahead must see the first
-    # letter of a match that begins a sentence, else the previous sentence would be included.
-    for m in _SENTENCE_END.finditer(text):
+    """Bounds of the sentence (or line, or bio segment) that contains text[start:end], never
+    reaching more than SENTENCE_WINDOW characters beyond the match on either side."""
+    lo = max(0, start - SENTENCE_WINDOW)
+    left = lo
+    # Search up to just past ``start``: the boundary's look-ahead must see the first letter of a
+    # match that begins a sentence, else the previous sentence would be included.
+    for m in _SENTENCE_END.finditer(text, lo, min(len(text), start + 1)):
         if m.end() > start:
             break
         left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    right = m.start() if m else len(text)
+    m = _SENTENCE_END.search(text, end, min(len(text), end + SENTENCE_WINDOW))
+    right = m.start() if m else min(len(text), end + SENTENCE_WINDOW)
     return left, right

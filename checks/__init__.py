@@ -1,7 +1,9 @@
 """The generic check kinds. A policy's items name a kind and give it inputs and words.
 
-Each kind module declares ``KIND`` (its input and word models, validated by the policy loader)
-and a pure ``run(item, snapshot, policy) -> ItemResult``. Nothing here imports a browser.
+Each kind module declares ``KIND`` (its input and word models, validated by the policy loader),
+``PARTS`` (the profile parts its item can live in: it fails only when all were seen) and a pure
+``run(item, snapshot, policy, identity=None) -> ItemResult``. Whose page it is (checks/identity.py)
+is decided once per account and given to every kind. Nothing here imports a browser.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 
-from auditor.models import ItemResult, Snapshot
+from auditor.models import Identity, ItemResult, Snapshot
 from auditor.policy import ItemMeta, Policy
 
 # Modules keep the names of the items they were first written for; each declares its generic kind.
@@ -18,6 +20,7 @@ from checks import (
     document_link,
     emergency_contact,
     general_contact,
+    identity,
     not_monitored_disclaimer,
     not_visible,
     website_link,
@@ -31,17 +34,27 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def run_item(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
-    """One item, by the kind its policy declares."""
-    return policy.kinds[item].run(item, snapshot, policy)
+def run_item(item: str, snapshot: Snapshot, policy: Policy, who: Identity | None = None) -> ItemResult:
+    """One item, by the kind its policy declares (``who``: whose page it is, decided here when not given)."""
+    return policy.kinds[item].run(item, snapshot, policy, who)  # type: ignore[call-arg]
 
 
-def run_all(snapshot: Snapshot, policy: Policy) -> dict[str, ItemResult]:
-    """Every item of the policy, in its order. A check that raises gives that item ``error``; the others still run."""
+def decide_identity(snapshot: Snapshot, policy: Policy) -> Identity:
+    """Whose page this is (checks/identity.py); a failure to decide is ``unclear``, never a crash."""
+    try:
+        return identity.decide(snapshot, policy)
+    except Exception as exc:  # noqa: BLE001 - the checks still run, and nothing passes on "unclear"
+        return Identity(kind="unclear", reason=f"deciding whose page this is failed: {type(exc).__name__}: {exc}")
+
+
+def run_all(snapshot: Snapshot, policy: Policy, who: Identity | None = None) -> dict[str, ItemResult]:
+    """Every item of the policy, in its order, on one decision of whose page this is (``who``,
+    decided here when not given). A check that raises gives that item ``error``; the others still run."""
+    who = who if who is not None else decide_identity(snapshot, policy)
     out: dict[str, ItemResult] = {}
     for item in policy.item_ids:
         try:
-            out[item] = run_item(item, snapshot, policy)
+            out[item] = run_item(item, snapshot, policy, who)
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
             out[item] = ItemResult(item=item, status="error",
                                    reason=f"The check itself failed: {type(exc).__name__}: {exc}")

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
-    from auditor.models import ItemResult, Snapshot
-    from auditor.policy import Policy
+    from auditor.models import ItemResult
 
 # Patterns for every language (a list) or per language ({en: [...], es: [...]}).
 Patterns = list[str] | dict[str, list[str]]
@@ -42,6 +41,6 @@ class Kind:
     doc: str  # one line: what the kind looks for
     inputs: type[Inputs]
     words: type[Words]
-    run: Callable[[str, Snapshot, Policy], ItemResult]
+    run: Callable[..., ItemResult]  # (item, snapshot, policy, identity=None)
     link: bool = False  # its example is a URL (a website field, or typed into the text)
     visible: bool = True  # False: the auditor cannot see the item; no text to paste

@@ -7,18 +7,43 @@ are the same for every kind, so each kind module reads as the requirement it enf
   ``fail``: the item may be there, hidden; never ``pass``: we could not read the whole profile);
 - only the profile's own regions can pass an item; a match in the feed is noted, never counted;
   a match in text the platform module could not place ("other") is a ``review``;
-- a negated or hedged match is a ``review``, never a ``pass``.
+- a negated or hedged match is a ``review``, never a ``pass``;
+- coverage decides ``fail``: only when every profile part the item can live in was seen (the
+  platform module says so in ``snapshot.coverage``); otherwise ``review``, naming what was not seen;
+- text with bidirectional control characters reads differently on screen: ``review``, never ``pass``;
+- scanning is linear: each text is read up to ``SCAN_CAP`` characters (a longer one cannot
+  ``fail``, and the reason says it was cut), policy patterns run on RE2 (auditor/saferegex.py) and
+  the patterns here are bounded.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from auditor.models import PROFILE_REGIONS, Evidence, ItemResult, Snapshot, TextBlock
+from auditor.models import PROFILE_REGIONS, Evidence, Identity, ItemResult, Snapshot, TextBlock
 from auditor.policy import Policy
-from auditor.textnorm import normalise, sentence_around
+from auditor.textnorm import has_bidi_controls, normalise, sentence_around
+from checks.urls import web_host
+
+SCAN_CAP = 20_000  # characters of one text block the checks read (a bio is at most a few thousand)
+MAX_EVIDENCE = 20  # evidence entries kept on one result; the reason says how many more there were
+
+# The profile parts (auditor.models.ProfilePart) where each kind of item can live: a check may say
+# `fail` only when all of them were seen. Statements are text; the website and contact items are
+# also links and fields. Each check module names its own (``PARTS``) from these.
+STATEMENT_PARTS: tuple[str, ...] = ("bio", "about", "pinned", "header")
+LINK_PARTS: tuple[str, ...] = ("website", "bio", "about", "pinned")
+CONTACT_PARTS: tuple[str, ...] = ("contact", "website", "bio", "about", "pinned")
+PART_WORDS = {"bio": "bio", "about": "about section", "website": "website field", "contact": "contact fields",
+              "pinned": "pinned post", "header": "profile header"}
+REGION_WORDS = {"bio": "bio", "about": "about section", "pinned": "pinned post", "header": "profile header",
+                "profile_field": "profile field", "meta": "page description", "other": "page text",
+                "feed": "feed"}
+BIDI_REASON = ("the text contains bidirectional control characters (U+202A-U+202E, U+2066-U+2069), so what "
+               "it shows on screen can differ from what the auditor read")
 
 WALL_WORDS = {
     "login": "a login wall",
@@ -29,6 +54,17 @@ WALL_WORDS = {
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s-+\s|\b(?:but|instead|rather|so|however|otherwise)\b", re.I)
+
+
+def block_text(block: TextBlock) -> str:
+    """The block's text as the checks read it: normalised, and at most SCAN_CAP characters."""
+    return normalise(block.text[:SCAN_CAP * 2])[:SCAN_CAP]
+
+
+def was_cut(block: TextBlock) -> bool:
+    """The checks did not read all of the block (see block_text)."""
+    raw = block.text
+    return len(raw) > SCAN_CAP * 2 or (len(raw) > SCAN_CAP and len(normalise(raw)) > SCAN_CAP)
 
 
 @dataclass
@@ -42,6 +78,11 @@ class Hit:
     @property
     def matched(self) -> str:
         return self.text[self.start:self.end]
+
+    @property
+    def bidi(self) -> bool:
+        """The block holds bidirectional control characters: the words may show in another order."""
+        return has_bidi_controls(self.block.text)
 
     def sentence(self) -> str:
         a, b = sentence_around(self.text, self.start, self.end)
@@ -61,19 +102,23 @@ class Hit:
                         url=self.block.url, source=self.block.source)
 
 
-def scan(blocks: Iterable[TextBlock], patterns: Sequence[re.Pattern[str]]) -> list[Hit]:
-    """Every match of every pattern in the blocks; overlapping duplicates dropped."""
+def scan(blocks: Iterable[TextBlock], patterns: Sequence[object]) -> list[Hit]:
+    """Every match of every pattern in the blocks; a match that starts inside an earlier one
+    (of an earlier pattern) is dropped. ``patterns``: policy SafePatterns or bounded ``re`` ones."""
     hits: list[Hit] = []
     for block in blocks:
-        text = normalise(block.text)
-        taken: list[tuple[int, int]] = []
+        text = block_text(block)
+        starts: list[int] = []  # sorted starts of the matches kept, and their ends
+        ends: list[int] = []
         for pattern in patterns:
-            for m in pattern.finditer(text):
-                if m.end() == m.start() or any(a <= m.start() < b for a, b in taken):
+            for m in pattern.finditer(text):  # type: ignore[attr-defined]
+                start, end = m.start(), m.end()
+                i = bisect.bisect_right(starts, start)
+                if end == start or (i and starts[i - 1] <= start < ends[i - 1]):
                     continue
-                taken.append((m.start(), m.end()))
-                hits.append(Hit(block, text, m.start(), m.end(),
-                                {k: v for k, v in m.groupdict().items() if v}))
+                starts.insert(i, start)
+                ends.insert(i, end)
+                hits.append(Hit(block, text, start, end, {k: v for k, v in m.groupdict().items() if v}))
     return hits
 
 
@@ -121,20 +166,16 @@ def agency_context(snapshot: Snapshot, policy: Policy) -> AgencyContext:
     blocks = snapshot.profile_texts()
     dc = [h.evidence() for h in scan(blocks, policy.context_re)]
     dc += [Evidence(quote=link.target, match=link.target, region=link.region, url=link.url)
-           for link in snapshot.profile_links() if _host_is_policy_site(link.target, policy)]
-    own = [h.evidence() for h in scan(blocks, [policy.own_re])]
+           for link in snapshot.profile_links() if host_is_policy_site(link.target, policy)]
+    own = [h.evidence() for h in scan(blocks, [policy.own_re]) if not h.bidi]
     clashes = [h.evidence() for h in scan(blocks, [policy.clash_re])] if policy.clash_re else []
     return AgencyContext(dc, own, clashes)
 
 
-def _host_is_policy_site(url: str, policy: Policy) -> bool:
-    from urllib.parse import urlsplit
-
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return False
-    return policy.website_domain_of(host) is not None
+def host_is_policy_site(url: str, policy: Policy) -> bool:
+    """The URL (parsed as the browser parses it) is on one of the policy's website domains."""
+    host = web_host(url)
+    return bool(host) and policy.website_domain_of(host) is not None
 
 
 def classify_agency(hit: Hit, policy: Policy, ctx: AgencyContext) -> tuple[str, str]:
@@ -164,25 +205,75 @@ def gate(item: str, snapshot: Snapshot) -> ItemResult | None:
     return None
 
 
+def _words(parts: Iterable[str]) -> str:
+    names = [PART_WORDS.get(p, p) for p in parts]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def unseen_reason(snapshot: Snapshot, parts: Sequence[str]) -> str | None:
+    """Why the profile parts an item lives in were not all seen (so it cannot ``fail``), or None."""
+    cov = snapshot.coverage
+    wall = WALL_WORDS.get(snapshot.load.wall or "")
+    if not cov.profile_found:
+        why = cov.note or "the platform module did not find the account's profile on the page"
+        return f"the profile could not be read ({why}{'; the page showed ' + wall if wall else ''})"
+    expected = cov.expected or list(parts)  # a module that lists nothing leaves every part unconfirmed
+    missing = [p for p in parts if p in expected and not cov.saw(p)]
+    if not missing:
+        return None
+    cut = [p for p in missing if any(s.part == p and s.truncated for s in cov.seen)]
+    bits = []
+    if cut:
+        bits.append(f"only a cut version of the {_words(cut)} was readable")
+    if rest := [p for p in missing if p not in cut]:
+        bits.append(f"the {_words(rest)} could not be read")
+    return "; ".join(bits) + (f" ({cov.note})" if cov.note else "")
+
+
+def cut_reason(snapshot: Snapshot) -> str | None:
+    """The profile texts longer than the checks read, said in words, or None."""
+    cut = [b for b in snapshot.profile_texts() if was_cut(b)]
+    if not cut:
+        return None
+    where = ", ".join(dict.fromkeys(REGION_WORDS.get(b.region, b.region) for b in cut))
+    longest = max(len(b.text) for b in cut)
+    return (f"only the first {SCAN_CAP:,} characters of the {where} were read "
+            f"(it holds {longest:,})")
+
+
 def verdict(item: str, snapshot: Snapshot, *, passes: list[Evidence], reviews: list[tuple[Evidence, str]],
-            found: str, missing: str, notes: Sequence[str] = ()) -> ItemResult:
+            found: str, missing: str, notes: Sequence[str] = (), parts: Sequence[str] = STATEMENT_PARTS,
+            unread: str = "") -> ItemResult:
     """The one place where findings become a status.
 
     ``found`` says what a pass found; ``missing`` says what a fail lacks; ``notes`` are extra
-    facts for a fail (a match only in the feed, a lookalike link).
+    facts for a fail (a match only in the feed, a lookalike link). ``parts``: the profile parts the
+    item lives in; a ``fail`` is said only when the coverage shows all of them were seen, and no
+    profile text was cut. ``unread``: what else the check itself left unread (it cannot fail either).
     """
+    cut = "; ".join(r for r in (cut_reason(snapshot), unread) if r) or None
     if snapshot.load.outcome == "partial":
         why = WALL_WORDS.get(snapshot.load.wall or "", "part of the page being hidden")
         seen = passes + [e for e, _ in reviews]
         head = (f"{found}, but the profile was only partly visible because of {why}; a person must confirm"
                 if passes else f"Not seen, but the profile was only partly visible because of {why}")
-        return ItemResult(item=item, status="review", evidence=seen, reason=_join(head, snapshot.load.reason))
+        return _result(item, "review", _join(head, snapshot.load.reason, cut or ""), seen)
     if passes:
-        return ItemResult(item=item, status="pass", evidence=_unique(passes), reason=found + ".")
+        return _result(item, "pass", _join(found, cut or ""), _unique(passes))
     if reviews:
-        return ItemResult(item=item, status="review", evidence=[e for e, _ in reviews],
-                          reason="; ".join(dict.fromkeys(r for _, r in reviews)) + ".")
+        reason = "; ".join(dict.fromkeys(r for _, r in reviews))
+        return _result(item, "review", _join(reason, cut or ""), [e for e, _ in reviews])
+    if gap := unseen_reason(snapshot, parts) or cut:
+        return ItemResult(item=item, status="review",
+                          reason=_join(f"{missing}, but {gap}", *notes, "A person must check the profile"))
     return ItemResult(item=item, status="fail", reason=_join(missing, *notes))
+
+
+def _result(item: str, status: str, reason: str, evidence: list[Evidence]) -> ItemResult:
+    if len(evidence) > MAX_EVIDENCE:
+        reason = _join(reason, f"{len(evidence) - MAX_EVIDENCE} more matches are not listed")
+        evidence = evidence[:MAX_EVIDENCE]
+    return ItemResult(item=item, status=status, reason=reason, evidence=evidence)  # type: ignore[arg-type]
 
 
 def _unique(evidence: list[Evidence]) -> list[Evidence]:
@@ -221,9 +312,11 @@ class StatementWords:
     missing: str
 
 
-def agency_statement(item: str, snapshot: Snapshot, policy: Policy, words: StatementWords) -> ItemResult:
-    """A phrase naming the agency, in the profile, not negated, not hedged, and
-    naming this agency rather than one whose name overlaps it."""
+def agency_statement(item: str, snapshot: Snapshot, policy: Policy, words: StatementWords,
+                     identity: Identity, parts: Sequence[str] = STATEMENT_PARTS) -> ItemResult:
+    """A phrase naming the agency, in the profile, not negated, not hedged, naming
+    this agency rather than one whose name overlaps it, on a page that presents itself as the
+    agency's (``identity``)."""
     if (early := gate(item, snapshot)) is not None:
         return early
     spec = policy.item(item)
@@ -233,12 +326,19 @@ def agency_statement(item: str, snapshot: Snapshot, policy: Policy, words: State
     reviews: list[tuple[Evidence, str]] = []
     clashes: list[str] = []
     for hit in profile:
+        if hit.bidi:
+            reviews.append((hit.evidence(), BIDI_REASON))
+            continue
         if cue := negated(hit, policy):
             reviews.append((hit.evidence(), f"the statement is negated or qualified ('{cue}')"))
             continue
         kind, why = classify_agency(hit, policy, ctx)
-        if kind == "own":
+        if kind == "own" and identity.kind == "own":
             passes.append(hit.evidence())
+        elif kind == "own" and identity.kind == "other_agency":
+            clashes.append(identity.reason)
+        elif kind == "own":  # not official, or whose page it is stays unclear
+            reviews.append((hit.evidence(), f"{words.unclear}: {identity.reason}"))
         elif kind == "ambiguous":
             reviews.append((hit.evidence(), f"{words.unclear}: {why}"))
         else:
@@ -248,11 +348,17 @@ def agency_statement(item: str, snapshot: Snapshot, policy: Policy, words: State
     for h in hedges(snapshot, policy):  # "views are my own", "parody", "fan page"
         reviews.append((h.evidence(), f"the profile says '{h.matched}', which contradicts {words.contradicts}"))
         passes = []
-    if not passes and not reviews:
+    if not passes and not reviews and not clashes and identity.kind != "other_agency":
         reviews = review_other(other, words.what)
-        for h in scan(snapshot.profile_texts(), spec.near):
+        noun = words.what.split(" ", 1)[1]
+        for h in scan(snapshot.profile_texts(), spec.near):  # close, but not what the policy accepts
+            quote = h.sentence()[:120]
             if (cue := negated(h, policy)) is not None:
-                reviews.append((h.evidence(), f"the profile says '{h.sentence()[:80]}' ('{cue}'), "
-                                              f"not a clear {words.what.split(' ', 1)[1]}"))
+                reviews.append((h.evidence(), f"the profile says '{quote}' ('{cue}'), not a clear {noun}"))
+            else:
+                reviews.append((h.evidence(), f"the profile says '{quote}', which is close to, but not, a {noun} "
+                                              "the policy accepts"))
+    if identity.kind == "other_agency":
+        clashes.append(identity.reason)
     return verdict(item, snapshot, passes=passes, reviews=reviews, found=words.found, missing=words.missing,
-                   notes=[*dict.fromkeys(clashes), *feed_note(feed, words.what)])
+                   notes=[*dict.fromkeys(clashes), *feed_note(feed, words.what)], parts=parts)

@@ -10,10 +10,10 @@ review: a person checks whether the profile displays it.
 
 from __future__ import annotations
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import Evidence, Identity, ItemResult, Snapshot
 from auditor.policy import Policy
 from checks._kind import Inputs, Kind, Patterns, Words, patterns
-from checks._support import feed_note, gate, scan, split_regions, verdict
+from checks._support import LINK_PARTS, feed_note, gate, scan, split_regions, verdict
 from checks.website_link import _host
 
 
@@ -28,7 +28,11 @@ class DocumentWords(Words):
     missing: str
 
 
-def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
+PARTS = LINK_PARTS  # the profile parts the link can be in: it fails only when all were seen
+
+
+def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
+    """``identity`` is not used: the link's target decides."""
     if (early := gate(item, snapshot)) is not None:
         return early
     spec = policy.item(item)
@@ -55,7 +59,7 @@ def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
                                   "profile displays it") for h in profile]
         notes += feed_note(feed, words.what)
     return verdict(item, snapshot, passes=passes, reviews=reviews, found=words.found, missing=words.missing,
-                   notes=list(dict.fromkeys(notes)))
+                   notes=list(dict.fromkeys(notes)), parts=PARTS)
 
 
 KIND = Kind("document_link", "a profile link to a document on the agency's website (its social media policy)",

@@ -11,10 +11,20 @@ own, the number inside another number, or a line only in a feed post.
 
 from __future__ import annotations
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import Evidence, Identity, ItemResult, Snapshot
 from auditor.policy import Policy
 from checks._kind import Inputs, Kind, Patterns, Words, patterns
-from checks._support import feed_note, gate, negated, review_other, scan, split_regions, verdict
+from checks._support import (
+    BIDI_REASON,
+    STATEMENT_PARTS,
+    feed_note,
+    gate,
+    negated,
+    review_other,
+    scan,
+    split_regions,
+    verdict,
+)
 
 
 class EmergencyInputs(Inputs):
@@ -29,7 +39,11 @@ class EmergencyWords(Words):
     missing: str
 
 
-def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
+PARTS = STATEMENT_PARTS  # the profile parts the instruction can be in: it fails only when all were seen
+
+
+def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
+    """``identity`` is not used: the emergency number is the same whoever's page says it."""
     if (early := gate(item, snapshot)) is not None:
         return early
     spec = policy.item(item)
@@ -40,7 +54,9 @@ def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
     passes: list[Evidence] = []
     reviews: list[tuple[Evidence, str]] = []
     for hit in profile:
-        if cue := negated(hit, policy):
+        if hit.bidi:
+            reviews.append((hit.evidence(), BIDI_REASON))
+        elif cue := negated(hit, policy):
             reviews.append((hit.evidence(), f"{words.negated} is negated ('{cue}')"))
         else:
             passes.append(hit.evidence())
@@ -50,7 +66,7 @@ def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
         reviews = review_other(other, words.what)
     return verdict(
         item, snapshot, passes=passes, reviews=reviews, found=words.found, missing=words.missing,
-        notes=feed_note(feed, words.what),
+        notes=feed_note(feed, words.what), parts=PARTS,
     )
 
 

@@ -10,10 +10,10 @@ topic: review), or a notice that only appears in a feed post.
 
 from __future__ import annotations
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import Evidence, Identity, ItemResult, Snapshot
 from auditor.policy import Policy
 from checks._kind import Inputs, Kind, Patterns, Words, patterns
-from checks._support import feed_note, gate, review_other, scan, split_regions, verdict
+from checks._support import BIDI_REASON, STATEMENT_PARTS, feed_note, gate, review_other, scan, split_regions, verdict
 
 
 class DisclaimerInputs(Inputs):
@@ -30,14 +30,18 @@ class DisclaimerWords(Words):
     missing: str
 
 
-def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
+PARTS = STATEMENT_PARTS  # the profile parts the notice can be in: it fails only when all were seen
+
+
+def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
+    """``identity`` is not used: the notice is the same on anyone's page."""
     if (early := gate(item, snapshot)) is not None:
         return early
     spec = policy.item(item)
     words = spec.words
     profile, other, feed = split_regions(scan(snapshot.texts, spec.phrases))
-    reviews: list[tuple[Evidence, str]] = []
-    passes = [h.evidence() for h in profile]
+    reviews: list[tuple[Evidence, str]] = [(h.evidence(), BIDI_REASON) for h in profile if h.bidi]
+    passes = [h.evidence() for h in profile if not h.bidi]
     contradictions = [h for h in scan(snapshot.profile_texts(), spec.contradictions)
                       if not any(h.block is p.block and p.start <= h.start < p.end for p in profile)]
     notes: list[str] = []
@@ -56,7 +60,7 @@ def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
                                           f"{words.close}"))
     return verdict(
         item, snapshot, passes=passes, reviews=reviews, found=words.found, missing=words.missing,
-        notes=[*notes, *feed_note(feed, words.what)],
+        notes=[*notes, *feed_note(feed, words.what)], parts=PARTS,
     )
 
 

@@ -7,7 +7,7 @@ attestation in the registry, which turns it into an attested pass until it expir
 
 from __future__ import annotations
 
-from auditor.models import ItemResult, Snapshot
+from auditor.models import Identity, ItemResult, Snapshot
 from auditor.policy import Policy
 from checks._kind import Inputs, Kind, Words
 from checks._support import gate
@@ -21,7 +21,7 @@ class NotVisibleWords(Words):
     reason: str  # "The auditor cannot see logos: a person must confirm ... and record an attestation"
 
 
-def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
+def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
     if (early := gate(item, snapshot)) is not None:
         return early
     return ItemResult(item=item, status="review", reason=policy.item(item).words.reason.rstrip(".") + ".")

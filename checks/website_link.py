@@ -8,19 +8,21 @@ l.instagram.com, youtube.com/redirect, t.co, linkedin.com/redir) is on a policy 
 Never accepts: a lookalike host (agency.example.gov.evil.example), a host the policy lists in
 ``website.not_website`` (a city portal, link-in-bio pages), link text that names the site over
 an href to somewhere else, or a link only in a feed post. The address written as plain text,
-not linked, is a review.
+not linked, is a review, and so is a link whose text or address carries bidirectional control characters.
+Every address is parsed as the browser parses it (checks/urls.py): ``https://evil.example\\.agency.example.gov/``
+goes to evil.example.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
-from auditor.models import Evidence, ItemResult, Snapshot
+from auditor.models import Evidence, Identity, ItemResult, Snapshot
 from auditor.policy import Policy
-from auditor.textnorm import normalise
+from auditor.textnorm import has_bidi_controls, normalise
 from checks._kind import Inputs, Kind, Words
-from checks._support import gate, scan, verdict
+from checks._support import BIDI_REASON, LINK_PARTS, gate, scan, verdict
+from checks.urls import web_host
 
 
 class WebsiteInputs(Inputs):
@@ -32,24 +34,19 @@ class WebsiteWords(Words):
     missing: str
 
 
+PARTS = LINK_PARTS  # the profile parts the link can be in: it fails only when all were seen
+
+
 def _host(url: str) -> str:
-    """The host of a web link ("" for mailto:, tel:, javascript: and unparsable URLs).
+    """The host a browser would reach ("" for mailto:, tel:, javascript: and unparsable URLs).
 
-    A scheme-less target ("agency.example.gov/page") is read as https; userinfo tricks
-    ("https://agency.example.gov@evil.example/") give the real host, evil.example."""
-    url = url.strip()
-    if url and "//" not in url.split("?")[0] and ":" not in url.split("/")[0]:
-        url = "https://" + url
-    try:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https"):
-            return ""
-        return (parts.hostname or "").lower().rstrip(".")
-    except ValueError:
-        return ""
+    A scheme-less target ("agency.example.gov/page") is read as https; userinfo and backslash tricks
+    ("https://agency.example.gov@evil.example/", "https://evil.example\\.agency.example.gov/") give the real host."""
+    return web_host(url)
 
 
-def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
+def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
+    """``identity`` is not used: the link's target decides."""
     if (early := gate(item, snapshot)) is not None:
         return early
     domains = policy.spec.website.domains
@@ -68,7 +65,9 @@ def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
                 notes.append(f"A link to {link.target} appears only in a feed post, not in the profile")
             continue
         if on_site:
-            if link.region == "other":
+            if has_bidi_controls(link.text + link.href + link.target):
+                reviews.append((ev, f"a link to {host} is in the profile, but {BIDI_REASON}"))
+            elif link.region == "other":
                 reviews.append((ev, f"a link to {link.target} is on the page but outside the recognised "
                                     "profile fields; confirm it is part of the account's set-up"))
             else:
@@ -78,7 +77,7 @@ def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
             reviews.append((ev, f"a profile link's address is {link.href} but its real destination could "
                                 "not be confirmed; check where it goes"))
             continue
-        text_names_site = any(d in normalise(link.text).lower() for d in domains)
+        text_names_site = any(d in normalise(link.text[:1000]).lower() for d in domains)
         if text_names_site and host:
             spoofed = True
             notes.append(f"The link text says '{link.text.strip()}' but the link goes to {host}")
@@ -94,7 +93,7 @@ def run(item: str, snapshot: Snapshot, policy: Policy) -> ItemResult:
         found=f"{words.found} ({', '.join(dict.fromkeys(_host(e.match) for e in passes))})"
         if passes else words.found,
         missing=words.missing,
-        notes=list(dict.fromkeys(notes)),
+        notes=list(dict.fromkeys(notes)), parts=PARTS,
     )
 
 

@@ -166,7 +166,7 @@ def test_plain_progress_lines_without_a_terminal(tmp_path: Path) -> None:
                        str(tmp_path / "o"), "--no-screenshots")
     lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("[")]
     assert len(lines) == 5 and lines[-1].startswith("[5/5] ")
-    assert any(ln.endswith("mpd-5d-x: non_compliant (pass=4 fail=2)") for ln in lines)
+    assert any(ln.endswith("mpd-5d-x: non_compliant (pass=4 fail=1 review=1)") for ln in lines)
     assert "\x1b[" not in proc.stderr, "no terminal control codes in CI logs"
 
 

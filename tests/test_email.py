@@ -167,7 +167,7 @@ def test_send_over_starttls_with_auth(starttls_server: Server, run_dir: Path) ->
     plain, related = body.get_payload()
     text = plain.get_content()
     assert "5 accounts: 2 compliant, 2 non-compliant, 1 need review, 0 unreachable." in text
-    assert "Fifth District on X (mpd-5d-x, x): non compliant: maintained by (fail), emergency contact (fail)" in text
+    assert "Fifth District on X (mpd-5d-x, x): non compliant: maintained by (review), emergency contact (fail)" in text
     assert "https://x.com/MPD_5D" in text and "Maintained by MPD's Fifth District." in text
     assert "HTML part" not in text
     assert related.get_content_type() == "multipart/related"

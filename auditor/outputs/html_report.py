@@ -203,6 +203,8 @@ def placement_action(f: FixView) -> str:
 def _todo(meta: ItemInfo, r: ItemResult, a: AccountResult, fix: FixView | None = None) -> str:
     """What to do about one item. Where the fix box places text for it, the same place and words."""
     how = meta.remediations.get(a.fix.language, meta.remediation) if a.fix else meta.remediation
+    if r.status in ("fail", "review") and remediation.registry_advice(a.identity):
+        return "Nothing to add to this page: check the registry entry first (see Whose page, above)."
     if fix is not None and r.status in ("fail", "review"):
         first = "" if r.status == "fail" else "Make the wording a clear statement. "
         return (f"{first}{placement_action(fix)}: “{fix.example}” "
@@ -249,6 +251,8 @@ def _fix(view: AccountView, a: AccountResult, meta: dict[str, ItemInfo], out_dir
     """Lay out the account's suggested text (results.json's ``fix``; computed here only for a run made
     before runs recorded it, when the policy is given). Returns, by item, the placement that carries
     it (the per-item advice says the same)."""
+    if remediation.registry_advice(a.identity):  # not the agency's page: no paste-text (see the heading)
+        return {}
     fix = a.fix
     if fix is None and policy is not None and out_dir is not None:
         fix = remediation.fix_for(a, _snapshot(out_dir, a.id), policy, a.language)
@@ -383,7 +387,8 @@ def _context(run: AuditRun, groups: list[GroupView]) -> dict:
                 account_symbols=ACCOUNT_SYMBOLS, account_labels=ACCOUNT_LABELS, status_order=STATUS_ORDER,
                 shot_width=SHOT_WIDTH, attested_symbol=ATTESTED_SYMBOL, attested_label=ATTESTED_LABEL,
                 attested_count=sum(1 for g in groups for v in g.accounts for it in v.items if it.attested),
-                changes=run.changes, placement_action=placement_action)
+                changes=run.changes, placement_action=placement_action,
+                identity_labels=remediation.IDENTITY_LABELS, registry_advice=remediation.registry_advice)
 
 
 def inline(html: str) -> str:

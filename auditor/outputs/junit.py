@@ -33,6 +33,9 @@ def render(run: AuditRun) -> str:
         for key, value in (("url", a.url), ("platform", a.platform), ("element", a.element or ""),
                            ("status", a.status)):
             ET.SubElement(props, "property", name=key, value=value)
+        if a.identity is not None:  # whose page it presents itself as (own, other_agency, not_official, unclear)
+            ET.SubElement(props, "property", name="identity", value=a.identity.kind)
+            ET.SubElement(props, "property", name="identity_reason", value=a.identity.reason)
         for item, r in a.items.items():
             info = items.get(item)
             case = ET.SubElement(suite, "testcase", classname=a.id, name=f"{info.clause} {item}" if info else item)
