@@ -206,7 +206,7 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9_]")
 
 
 def _names_placeholder(names: list[str], group: str) -> Placeholder:
-    ordered = sorted(set(names), key=len, reverse=True)  # longest first: "MPD DC" before "MPD"
+    ordered = sorted(set(names), key=len, reverse=True)  # longest first: "ABC DC" before "ABC"
 
     def edged(name: str) -> str:
         lead = r"\b" if _ASCII_WORD.match(name[:1]) else ""

@@ -4,7 +4,7 @@
   ("fan page", "parody", "not affiliated with", "views are my own").
 - ``own``: the profile names the policy's agency by one of its own names or handles (another
   agency named elsewhere does not undo that: "thanks to our partners at ..."), or by an ambiguous
-  name ("MPD") that it places, with the policy's context (DC) or a link to the agency's website,
+  name (a short acronym) that it places, with the policy's context (its city) or a link to the agency's website,
   while naming no other agency.
 - ``other_agency``: the profile names an agency the policy lists as a clash and none of the
   agency's own names.

@@ -107,7 +107,7 @@ def test_a_huge_quote_is_cut_around_its_match_and_says_so(tmp_path: Path) -> Non
 
 
 def test_quotes_from_the_real_checks_are_capped(tmp_path: Path) -> None:
-    filler = "word " * 4_000
+    filler = "word " * 1_500  # 7,500 characters each side: inside what the checks read, far beyond a quote
     run, _ = _run(f"{filler}Official account of the Metropolitan Police Department {filler}.", "MPD on X")
     (ev,) = run.accounts[0].items["official_statement"].evidence[:1]
     assert len(ev.quote) <= QUOTE_MAX and ev.match.lower() in ev.quote.lower() and "[cut: " in ev.quote

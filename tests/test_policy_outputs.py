@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from auditor.cli import main
-from auditor.models import Account, Link, LoadInfo, Snapshot, TextBlock
+from auditor.models import Account, Coverage, Link, LoadInfo, PartSeen, Snapshot, TextBlock
 from auditor.outputs import email, results_json
 from auditor.policy import DEFAULT_POLICY, load_policy
 from auditor.runner import build_run, judge, now
@@ -68,10 +68,14 @@ def _run_dir(tmp: Path, policy_path: Path, snapshots: list[tuple[Account, Snapsh
     return out
 
 
+PARTS = ("header", "bio", "website", "pinned")  # an X profile read in full
+
+
 def _snap(account: Account, bio: str, site: str) -> Snapshot:
     return Snapshot(account_id=account.id, platform="x", requested_url=account.url,
                     texts=[TextBlock(region="bio", text=bio)],
-                    links=[Link(region="profile_field", href=site, target=site, text=site)], load=LoadInfo())
+                    links=[Link(region="profile_field", href=site, target=site, text=site)], load=LoadInfo(),
+                    coverage=Coverage(expected=list(PARTS), seen=[PartSeen(part=p, how="dom") for p in PARTS]))
 
 
 def _mail(out: Path) -> str:

@@ -142,10 +142,10 @@ EVIL = "(x+x+)+y"  # catastrophic for a backtracking engine: 2**n steps on n x's
 
 def evil_policy(tmp_path: Path, pattern: str) -> Path:
     text = DEFAULT_POLICY.read_text(encoding="utf-8")
-    marker = '      - "\\\\bunmonitored\\\\b"'
+    marker = '          - "\\\\bunmonitored\\\\b"'
     assert marker in text
     path = tmp_path / "evil.yaml"
-    path.write_text(text.replace(marker, f"{marker}\n      - '{pattern}'"), encoding="utf-8")
+    path.write_text(text.replace(marker, f"{marker}\n          - '{pattern}'"), encoding="utf-8")
     return path
 
 
@@ -162,7 +162,7 @@ def test_evil_pattern_that_needs_backtracking_is_refused_at_load(tmp_path: Path)
     with pytest.raises(InputError) as exc:
         load_policy(evil_policy(tmp_path, "(?<!a)(x+x+)+y"))
     msg = str(exc.value)
-    assert "evil.yaml:" in msg and "items.not_monitored_disclaimer.phrases" in msg and "nests" in msg
+    assert "evil.yaml:" in msg and "items.not_monitored_disclaimer.inputs.phrases" in msg and "nests" in msg
 
 
 def test_policy_patterns_run_on_re2_except_the_look_behinds() -> None:
