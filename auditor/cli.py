@@ -19,6 +19,7 @@ from auditor.errors import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_TOOL_FAILED,
     AuditorError,
     DeliveryError,
     InputError,
@@ -280,13 +281,41 @@ def cmd_audit(args: argparse.Namespace) -> int:
             options.record_har = options.record_har or args.out / "pages.har"
             delivery.hars.append(options.record_har)
     from auditor.outputs.progress import AuditProgress
+    from auditor.runner import RunFailed
 
-    if args.quiet:
-        run = audit(accounts, policy, options)
-    else:
-        with AuditProgress(len(accounts)) as progress:
-            run = audit(accounts, policy, options, progress=progress)
-    return _finish(run, args.out, policy, delivery)
+    try:
+        if args.quiet:
+            run = audit(accounts, policy, options)
+        else:
+            with AuditProgress(len(accounts)) as progress:
+                run = audit(accounts, policy, options, progress=progress)
+    except RunFailed as exc:
+        return _write_failed_run(exc.run, args.out, policy, str(exc))
+    try:
+        return _finish(run, args.out, policy, delivery)
+    except AuditorError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug of the tool: write what can be written, exit 3
+        return _write_failed_run(run, args.out, policy, f"{type(exc).__name__}: {exc}")
+
+
+def _write_failed_run(run: AuditRun, out: Path, policy: Policy, problem: str) -> int:
+    """The tool itself failed: write each output that still can be (each on its own), say what, exit 3."""
+    from auditor.outputs import html_report, junit, results_json
+
+    written, failed = [], []
+    for name, write in (("results.json", lambda: results_json.write(run, out)),
+                        ("junit.xml", lambda: junit.write(run, out)),
+                        ("report.html", lambda: html_report.write(run, out, policy=policy))):
+        try:
+            write()
+            written.append(name)
+        except Exception as exc:  # noqa: BLE001 - keep writing the others
+            failed.append(f"{name} ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
+    print(f"auditor: error: {problem.splitlines()[0] if problem else 'internal error'}. This is a bug of the "
+          f"tool. Written to {out}: {', '.join(written) or 'nothing'}"
+          + (f"; not written: {', '.join(failed)}" if failed else ""), file=sys.stderr)
+    return EXIT_TOOL_FAILED
 
 
 BLOCKABLE = ("image", "media", "font", "stylesheet")
@@ -449,6 +478,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a bug of the tool is exit 3 with its name, never a bare traceback
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(f"auditor: error: the tool itself failed: {type(exc).__name__}: {first}", file=sys.stderr)
+        return EXIT_TOOL_FAILED
 
 
 if __name__ == "__main__":

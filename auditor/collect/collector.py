@@ -26,7 +26,9 @@ from auditor.collect.browser import BrowserSession, ContextOptions
 from auditor.collect.platforms import get as get_platform
 from auditor.collect.platforms.base import Extract, PageCapture, Platform, host_of
 from auditor.fsutil import write_atomic
+from auditor.isolate import Overran, WorkerFailed, run_isolated
 from auditor.models import Account, LoadInfo, PageVisit, Snapshot
+from auditor.textnorm import valid_data, valid_unicode
 
 T = TypeVar("T")
 FAILED_WALLS = {"not_found", "suspended", "error_page", "blocked", "unfinished"}
@@ -63,6 +65,7 @@ class CollectOptions:
     block: frozenset[str] = frozenset({"media", "font"})  # resource types never fetched: the checks don't read them
     max_nodes: int = 150_000  # a real profile page has tens of thousands at most
     max_html_chars: int = 15_000_000
+    extract_budget_s: float = 60.0  # reading the captured pages (parsing, regions); a runaway is stopped
 
 
 @dataclass
@@ -260,7 +263,7 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
         page = await context.new_page()
         watch.attach(context, page)
         for i, (kind, url) in enumerate(platform.urls(account.url)):
-            cap = await _load(page, kind, url, platform, options, watch)
+            cap = _valid_capture(await _load(page, kind, url, platform, options, watch))
             captures.append(cap)
             if i == 0:
                 if cap.error:
@@ -278,8 +281,7 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
         for n, cap in enumerate(captures):
             if cap.html:
                 write_atomic(options.pages_dir / f"{account.id}-{n}-{cap.kind}.html", cap.html)
-    # Parsing is CPU work: off the event loop, so the other accounts' browser work goes on meanwhile.
-    extract = await asyncio.to_thread(platform.extract, captures)
+    extract = await _extract(platform, captures, options)
     outcome, wall, reason = _outcome(extract, captures)
     main = captures[0]
     return Snapshot(
@@ -292,6 +294,40 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
                       elapsed_ms=int((time.monotonic() - started) * 1000)),
         collected_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+def _valid_capture(cap: PageCapture) -> PageCapture:
+    """Page content as valid Unicode before anything reads or stores it (see textnorm.valid_unicode)."""
+    cap.html, cap.url, cap.final_url = valid_unicode(cap.html), valid_unicode(cap.url), valid_unicode(cap.final_url)
+    cap.error = valid_unicode(cap.error)
+    return cap
+
+
+def _valid_extract(x: Extract) -> Extract:
+    """What extraction made of the pages, as valid Unicode (embedded JSON's "\\ud800" decodes to a lone
+    surrogate even when the HTML around it was clean)."""
+    def fix(model: T) -> T:
+        bad = {k: valid_unicode(v) for k, v in vars(model).items() if isinstance(v, str) and valid_unicode(v) is not v}
+        return model.model_copy(update=bad) if bad else model  # type: ignore[attr-defined]
+    x.title, x.wall_reason = valid_unicode(x.title), valid_unicode(x.wall_reason)
+    x.texts, x.links = [fix(t) for t in x.texts], [fix(lk) for lk in x.links]
+    x.meta, x.jsonld, x.hints = valid_data(x.meta), valid_data(x.jsonld), valid_data(x.hints)  # type: ignore[assignment]
+    return x
+
+
+async def _extract(platform: Platform, captures: list[PageCapture], options: CollectOptions) -> Extract:
+    """Parse the captured pages in a child process (auditor.isolate) with a budget: parsing is CPU work
+    that must not hold up the other accounts, and a runaway is stopped. A failure there is this
+    account's error, named on its profile page's visit."""
+    try:
+        return await run_isolated(lambda: _valid_extract(platform.extract(captures)), options.extract_budget_s)
+    except Overran:
+        problem = f"reading the page took longer than {options.extract_budget_s:g} s and was stopped"
+    except WorkerFailed as exc:
+        problem = f"reading the page failed: {valid_unicode(str(exc))}"
+    if captures and not captures[0].error:
+        captures[0].error = problem
+    return Extract()
 
 
 def _blocker(kinds: frozenset[str]):  # noqa: ANN202 - a Playwright route handler
