@@ -150,10 +150,15 @@ async def audit_one(session: BrowserSession, account: Account, policy: Policy, c
 
 async def _collect_with_restart(session: BrowserSession, account: Account, copts: CollectOptions,
                                 budget: float) -> Snapshot:
-    """Collect one account; a browser that died under it is restarted and the account tried once more."""
+    """Collect one account; a browser that died under it is restarted and the account tried once more,
+    and so is an account whose load failed because another account's flood made the browser restart."""
     for attempt in (1, 2):
+        generation = session.generation
         try:
-            return await asyncio.wait_for(collect(session, account, copts), timeout=budget)
+            snapshot = await asyncio.wait_for(collect(session, account, copts), timeout=budget)
+            if attempt == 1 and snapshot.load.outcome == "failed" and session.restarted_since(generation, account.id):
+                continue
+            return snapshot
         except TimeoutError:
             return Snapshot.failed(account, f"the account took longer than {budget:g} s and was stopped")
         except Exception as exc:  # noqa: BLE001 - one account's crash must not end the run
