@@ -188,36 +188,30 @@ def _kill_browser(pid: int) -> bool:
     return False
 
 
-def _processes() -> tuple[dict[int, list[int]], dict[int, str]]:
-    """Children of each process, and each one's command line (Linux /proc; elsewhere nothing)."""
-    parents: dict[int, list[int]] = {}
-    cmd: dict[int, str] = {}
+def _children(pid: int) -> list[int]:
+    """Child processes of ``pid`` (Linux /proc; elsewhere none, and a restart only stops the driver)."""
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.scandir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError, ValueError), open(f"{task.path}/children", encoding="ascii") as f:
+                found += [int(c) for c in f.read().split()]
+    return found
+
+
+def _cmdline(pid: int) -> str:
     try:
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/stat", encoding="utf-8", errors="replace") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                with open(f"/proc/{entry.name}/cmdline", "rb") as f:
-                    cmd[int(entry.name)] = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
-            except (OSError, ValueError, IndexError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry.name))
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode("utf-8", "replace")
     except OSError:
-        pass
-    return parents, cmd
+        return ""
 
 
 def _driver_pids() -> list[int]:
     """Playwright driver processes this process started."""
-    parents, cmd = _processes()
-    return [pid for pid in parents.get(os.getpid(), []) if "playwright" in cmd.get(pid, "")]
+    return [pid for pid in _children(os.getpid()) if "playwright" in _cmdline(pid)]
 
 
 def _browser_pids() -> list[int]:
     """Chromium browser processes (not their helpers) started by this process's Playwright drivers."""
-    parents, cmd = _processes()
-    drivers = [pid for pid in parents.get(os.getpid(), []) if "playwright" in cmd.get(pid, "")]
-    return [pid for d in drivers for pid in parents.get(d, [])
-            if "chrom" in cmd.get(pid, "").lower() and "--type=" not in cmd.get(pid, "")]
+    return [pid for d in _driver_pids() for pid in _children(d)
+            if "chrom" in (cmd := _cmdline(pid)).lower() and "--type=" not in cmd]
