@@ -284,3 +284,37 @@ def test_internal_addresses_are_refused_and_named(site: LoopbackSite, tmp_path: 
     if "/redirected.png" in hits:  # not routed again after the redirect: detected, and no screenshot
         assert redirect["screenshot"] is None
         assert any("redirected.png" in b for b in redirect["load"]["blocked_requests"])
+
+
+@pytest.mark.browser
+def test_a_failure_of_the_tool_itself_is_exit_3_with_the_outputs_written(
+        site: LoopbackSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """Faults injected into the tool (not the page): merging the recorded HAR at the end of the run,
+    then writing junit.xml. Both end in exit 3 with every account in the outputs that could be written."""
+    from auditor import cli
+    from auditor.collect import har
+    from auditor.outputs import junit
+
+    sites = _registry(tmp_path, {"good": site.add("/good", GOOD), "other": site.add("/other", GOOD)})
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("injected fault")
+
+    with monkeypatch.context() as m:
+        m.setattr(har, "merge", broken)
+        rc = cli.main(["audit", "--sites", str(sites), "--out", str(tmp_path / "a"), "-q", "--timeout", "20",
+                       "--record-har", str(tmp_path / "a.har")])
+    err = capsys.readouterr().err
+    assert rc == 3, err
+    assert "injected fault" in err and "Traceback" not in err
+    got = {a["id"]: a for a in load_results(tmp_path / "a")["accounts"]}
+    assert got["good"]["status"] == got["other"]["status"] == "compliant"  # done before the fault: kept
+    assert (tmp_path / "a" / "report.html").is_file() and (tmp_path / "a" / "junit.xml").is_file()
+
+    with monkeypatch.context() as m:
+        m.setattr(junit, "write", broken)
+        rc = cli.main(["audit", "--sites", str(sites), "--out", str(tmp_path / "b"), "-q", "--timeout", "20"])
+    err = capsys.readouterr().err
+    assert rc == 3, err
+    assert "junit.xml (RuntimeError: injected fault)" in err
+    assert len(load_results(tmp_path / "b")["accounts"]) == 2 and (tmp_path / "b" / "report.html").is_file()
