@@ -123,7 +123,7 @@ def test_a_lone_surrogate_in_a_bio_costs_nothing(site: LoopbackSite, tmp_path: P
                            ".textContent = 'Official \\ud800 account ' + String.fromCharCode(0xDFFF)</script>"
                            '<script type="application/ld+json">{"name": "x\\ud800", "@type": "Thing"}</script>')
     accounts = {"surrogate": site.add("/s", hostile), "good": site.add("/good", GOOD)}
-    got, _ = _audit(tmp_path, accounts, "--timeout", "20")
+    got, _ = _audit(tmp_path, accounts, "--timeout", "30")
     assert got["good"]["status"] == "compliant"
     snap = json.loads((tmp_path / "out" / "snapshots" / "surrogate.json").read_text(encoding="utf-8"))
     assert "\ufffd" in json.dumps(snap, ensure_ascii=False)
@@ -268,7 +268,7 @@ def test_internal_addresses_are_refused_and_named(site: LoopbackSite, tmp_path: 
         site.add("/hostile2", page2)
         accounts = {"hostile": f"{other.base}/hostile", "redirect": f"{other.base}/hostile2",
                     "own-loopback": site.add("/good", GOOD)}
-        got, _ = _audit(tmp_path, accounts, "--timeout", "15")
+        got, _ = _audit(tmp_path, accounts, "--timeout", "30")
     finally:
         other.close()
     assert got["own-loopback"]["status"] == "compliant"

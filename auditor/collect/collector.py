@@ -52,12 +52,13 @@ NET_ERRORS = {
 }
 # Runs before any script of the page, in every frame: past a budget, history.pushState / replaceState do
 # nothing. A page calling them in a tight loop floods the browser process itself (each call is a message
-# to it), which then stops answering for every account, not only this one.
+# to it), which then stops answering for every account, not only this one. Left writable: pages that wrap
+# pushState (analytics) must keep working, and the real one stays out of their reach.
 _HISTORY_GUARD_JS = """(() => {
   const H = History.prototype; let left = %d;
   for (const name of ["pushState", "replaceState"]) {
     const real = H[name];
-    Object.defineProperty(H, name, {configurable: false, writable: false, value: function (...args) {
+    Object.defineProperty(H, name, {configurable: true, writable: true, value: function (...args) {
       return --left >= 0 ? real.apply(this, args) : undefined;
     }});
   }
