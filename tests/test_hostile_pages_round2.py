@@ -152,24 +152,30 @@ def test_runaway_checks_cost_only_their_account(site: LoopbackSite, tmp_path: Pa
     normal = {f"good{i}": site.add(f"/good{i}", GOOD) for i in range(3)}
     (tmp_path / "alone").mkdir()
     alone, t_alone = _audit(tmp_path / "alone", normal, "--timeout", "20", "--concurrency", "1")
+    slow = GOOD.replace("In an emergency", "x" * 60 + ". In an emergency")
     accounts = {"good0": normal["good0"], "huge": site.add("/huge", HUGE), "good1": normal["good1"],
-                "good2": normal["good2"]}
+                "slow-phrase": site.add("/slow", slow), "good2": normal["good2"]}
     got, t_with = _audit(tmp_path, accounts, "--timeout", "20", "--concurrency", "1",
                          "--policy", str(_slow_policy(tmp_path)))
     ms = {k: got[k]["load"]["elapsed_ms"] for k in normal}
     print(f"\nnormal accounts alone: {t_alone:.1f} s run, "
-          f"{[alone[k]['load']['elapsed_ms'] for k in normal]} ms each; next to the runaway one: {t_with:.1f} s "
-          f"run, {list(ms.values())} ms each; huge: {got['huge']['status']}, {got['huge']['load']['reason']!r}")
+          f"{[alone[k]['load']['elapsed_ms'] for k in normal]} ms each; next to the runaway ones: {t_with:.1f} s "
+          f"run, {list(ms.values())} ms each; " + "; ".join(
+              f"{k}: {got[k]['status']}, {got[k]['items']['official_statement']['reason']!r}"
+              for k in ("huge", "slow-phrase")))
     for k in normal:
         assert got[k]["status"] == "compliant", got[k]["load"]
         assert ms[k] < max(3 * alone[k]["load"]["elapsed_ms"], 15_000), k
     huge = got["huge"]
     assert huge["status"] != "compliant"
     assert all(i["status"] != "pass" for i in huge["items"].values())
-    if huge["status"] == "unreachable":
-        assert "took longer than" in huge["load"]["reason"] or "took longer than" in \
-            huge["items"]["official_statement"]["reason"], huge
-    assert t_with < t_alone + 20 + 40 + 30, "the run waits neither for the runaway work nor at exit"
+    # With Python's re the phrase backtracks for ever: the checks' budget ends it. A linear engine
+    # (re2) judges it in time, and then the page (compliant apart from the x's) is compliant.
+    phrase = got["slow-phrase"]
+    assert phrase["status"] == "compliant" or (
+        phrase["status"] == "unreachable" and "took longer than" in phrase["items"]["official_statement"]["reason"]), \
+        phrase
+    assert t_with < t_alone + 2 * 20 + 2 * 60, "the run waits neither for the runaway work nor at exit"
 
 
 @pytest.mark.browser
