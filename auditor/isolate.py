@@ -43,8 +43,8 @@ def _child(fn: Callable[[], object], w: int) -> None:
     try:
         with contextlib.suppress(ValueError):  # only the main thread may; then it is the main thread's loop
             signal.set_wakeup_fd(-1)  # never wake the parent's event loop with our signals
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides, and kills us
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         try:
             data = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which names it
