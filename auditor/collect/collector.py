@@ -104,8 +104,8 @@ class PageWatch:
 
     guard: AddressGuard | None = None
 
-    def _finished(self, request: object) -> None:
-        self.inflight = max(0, self.inflight - 1)
+    def _redirected(self, request: object) -> None:
+        """A redirect is not routed again: one that went to an internal address is only seen here."""
         if self.guard is not None and request.redirected_from is not None:  # type: ignore[attr-defined]
             self.guard.note_redirect(request.url)  # type: ignore[attr-defined]
 
@@ -146,9 +146,9 @@ class PageWatch:
         page.on("crash", lambda _: setattr(self, "crashed", True))
         page.on("download", lambda d: self.downloads.append(d.url))
         page.on("response", lambda r: self._on_response(page, r))
-        page.on("request", lambda _: self._count(page, "request"))
+        page.on("request", lambda r: self._redirected(r) or self._count(page, "request"))
         page.on("framenavigated", lambda f: f == page.main_frame and self._count(page, "navigation"))
-        page.on("requestfinished", lambda r: self._finished(r))
+        page.on("requestfinished", lambda _: setattr(self, "inflight", max(0, self.inflight - 1)))
         page.on("requestfailed", lambda _: setattr(self, "inflight", max(0, self.inflight - 1)))
         context.on("page", on_popup)
 
@@ -353,9 +353,6 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
                     break  # the profile itself failed: extra tabs would only repeat it
                 if options.screenshots:
                     screenshot = await _screenshot(page, account, options)
-                if screenshot and guard.breached:  # it could show what an internal address answered
-                    (options.out_dir / screenshot).unlink(missing_ok=True)
-                    screenshot = None
             if watch.crashed:
                 page = await context.new_page()  # a crashed tab cannot load the next one
                 watch.crashed = False
@@ -366,6 +363,9 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
         closed = not watch.flood and await _close(context, options.close_timeout_s)
         if watch.flood or not closed:
             await session.restart(generation, by=account.id)
+    if screenshot and guard.breached:  # it could show what an internal address answered
+        (options.out_dir / screenshot).unlink(missing_ok=True)
+        screenshot = None
     if options.pages_dir:
         for n, cap in enumerate(captures):
             if cap.html:
