@@ -162,7 +162,7 @@ async def _collect_with_restart(session: BrowserSession, account: Account, copts
         except TimeoutError:
             return Snapshot.failed(account, f"the account took longer than {budget:g} s and was stopped")
         except Exception as exc:  # noqa: BLE001 - one account's crash must not end the run
-            if not session.alive and attempt == 1:
+            if attempt == 1 and (not session.alive or session.restarted_since(generation, account.id)):
                 await session.ensure_alive()
                 continue
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
