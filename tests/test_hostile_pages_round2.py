@@ -62,7 +62,7 @@ def test_a_gil_holding_regex_is_stopped_and_the_loop_goes_on_meanwhile() -> None
     took, ticks = asyncio.run(main())
     print(f"runaway regex stopped after {took:.2f} s; the loop ticked {ticks} times meanwhile")
     assert took < 5
-    assert ticks >= 10, "the event loop kept running while the child spun"
+    assert ticks >= 3, "the event loop kept running while the child spun (a GIL-held thread gives 0 or 1)"
 
 
 def test_isolated_work_returns_its_result_and_names_its_exception() -> None:
