@@ -446,6 +446,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if getattr(args, "concurrency", None):
         options.concurrency = args.concurrency
     from auditor.outputs.progress import AuditProgress
+    from auditor.runner import RunFailed
 
     with OutputDir(args.out) as od:  # locked for the run; written aside and swapped in at the end
         options.out_dir = od.path
@@ -465,9 +466,37 @@ def cmd_audit(args: argparse.Namespace) -> int:
             else:
                 with AuditProgress(len(accounts)) as progress:
                     run = audit(accounts, policy, options, progress=progress)
+        except RunFailed as exc:
+            return _write_failed_run(exc.run, od, policy, str(exc))
         except OSError as exc:  # the file system failed under the run (a full disk): exit 3, no traceback
             raise ToolError(f"{why_not_written(Path(exc.filename or od.path), exc)}; the run stopped") from None
-        return _finish(run, od, policy, delivery)
+        try:
+            return _finish(run, od, policy, delivery)
+        except AuditorError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug of the tool: write what can be written, exit 3
+            return _write_failed_run(run, od, policy, f"{type(exc).__name__}: {exc}")
+
+
+def _write_failed_run(run: AuditRun, od: OutputDir, policy: Policy, problem: str) -> int:
+    """The tool itself failed: write each output that still can be (each on its own), say what, exit 3."""
+    from auditor.outputs import html_report, junit, results_json
+
+    out = od.path
+    written, failed = [], []
+    for name, write in (("results.json", lambda: results_json.write(run, out)),
+                        ("junit.xml", lambda: junit.write(run, out)),
+                        ("report.html", lambda: html_report.write(run, out, policy=policy))):
+        try:
+            write()
+            written.append(name)
+        except Exception as exc:  # noqa: BLE001 - keep writing the others
+            failed.append(f"{name} ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
+    print(f"auditor: error: {problem.splitlines()[0] if problem else 'internal error'}. This is a bug of the "
+          f"tool. Written to {od.final}: {', '.join(written) or 'nothing'}"
+          + (f"; not written: {', '.join(failed)}" if failed else ""), file=sys.stderr)
+    od.publish()  # what was written replaces the previous run, as for any run
+    return EXIT_TOOL_FAILED
 
 
 BLOCKABLE = ("image", "media", "font", "stylesheet")
@@ -700,6 +729,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except OSError as exc:  # the file system failed the tool (disk full, read-only): exit 3, not a traceback
         print(f"auditor: error: {why_not_written(Path(exc.filename or '.'), exc)}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - a bug of the tool is exit 3 with its name, never a bare traceback
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(f"auditor: error: the tool itself failed: {type(exc).__name__}: {first}", file=sys.stderr)
         return EXIT_TOOL_FAILED
 
 

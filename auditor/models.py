@@ -114,6 +114,9 @@ class LoadInfo(_Model):
     http_status: int | None = None
     pages: list[PageVisit] = Field(default_factory=list)
     elapsed_ms: int = 0
+    # Requests the page made to internal addresses (loopback, private, link-local) that were refused,
+    # "URL (why)", the first 50 named. Empty in HAR replay, which reaches no network.
+    blocked_requests: list[str] = Field(default_factory=list)
 
 
 class PartSeen(_Model):

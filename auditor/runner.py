@@ -22,9 +22,10 @@ from auditor import __version__, attestations, health
 from auditor.collect import har
 from auditor.collect.browser import BrowserSession
 from auditor.collect.collector import CollectOptions, collect
-from auditor.errors import ToolError
+from auditor.errors import AuditorError, ToolError
 from auditor.fsutil import write_atomic
-from auditor.models import Account, AccountResult, AuditRun, LoadSummary, Snapshot
+from auditor.isolate import Overran, WorkerFailed, run_isolated
+from auditor.models import ITEM_IDS, Account, AccountResult, AuditRun, ItemResult, LoadSummary, Snapshot, Wall
 from auditor.policy import Policy
 from auditor.status import account_status, count_statuses
 
@@ -44,6 +45,7 @@ class AuditOptions:
     block: frozenset[str] = frozenset({"media", "font"})
     keep_pages: bool = False  # write each page's rendered HTML to <out>/pages/ (for the evidence archive)
     deadline_s: float | None = None  # --deadline: stop as on SIGTERM after this many seconds
+    judge_budget_s: float | None = None  # the checks on one account; None: max(10, page_timeout_s)
 
 
 def default_concurrency(replay: bool = False) -> int:
@@ -87,16 +89,85 @@ def build_run(results: list[AccountResult], policy: Policy, registry: str, start
 UNFINISHED = "the run was interrupted before this account was audited"
 
 
+class RunFailed(ToolError):
+    """The tool itself failed mid-run (a bug, not a page): ``run`` holds every account, those done
+    as judged and the rest as ``error`` naming the failure, so the outputs can still be written."""
+
+    def __init__(self, message: str, run: AuditRun) -> None:
+        super().__init__(message)
+        self.run = run
+
+
+def _first(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}".rstrip(": ")
+
+
+def error_result(account: Account, reason: str) -> AccountResult:
+    """An account whose audit failed, built without running anything that could fail again."""
+    items = {item: ItemResult(item=item, status="error", reason=f"Not judged: {reason}.") for item in ITEM_IDS}
+    return AccountResult(id=account.id, name=account.name, url=account.url, platform=account.platform,
+                         element=account.element, owner=account.owner, status="unreachable", items=items,
+                         load=LoadSummary(outcome="failed", wall="error_page", reason=reason),
+                         attestations=account.attestations)
+
+
+def _failed_result(account: Account, reason: str, policy: Policy, wall: Wall = "error_page") -> AccountResult:
+    try:
+        return judge(account, Snapshot.failed(account, reason, wall=wall), policy)
+    except Exception:  # noqa: BLE001 - the checks themselves are broken: say so without them
+        return error_result(account, reason)
+
+
+def _snapshot_json(snapshot: Snapshot) -> tuple[Snapshot, str]:
+    """The snapshot and its JSON. Text the collector missed making valid Unicode is made so here."""
+    try:
+        return snapshot, snapshot.model_dump_json(indent=1)
+    except ValueError:  # pydantic's serialisation error (e.g. an unencodable surrogate) is a ValueError
+        from auditor.textnorm import valid_data
+
+        fixed = Snapshot.model_validate(valid_data(snapshot.model_dump()))
+        return fixed, fixed.model_dump_json(indent=1)
+
+
+async def _judge_isolated(account: Account, snapshot: Snapshot, policy: Policy, budget: float) -> AccountResult:
+    """The checks in a child process (auditor.isolate) with a time budget: a quadratic pattern on a
+    hostile page costs this account an error, never the loop the other accounts run on."""
+    try:
+        return await run_isolated(lambda: judge(account, snapshot, policy), budget)
+    except Overran:
+        reason = f"the checks took longer than {budget:g} s on this account's page and were stopped"
+    except WorkerFailed as exc:
+        reason = f"the checks crashed on this account's page: {exc}"
+    return _failed_result(account, reason, policy)
+
+
+async def audit_one(session: BrowserSession, account: Account, policy: Policy, copts: CollectOptions,
+                    snapshot_dir: Path, collect_budget: float, judge_budget: float) -> AccountResult:
+    """Collect, save and judge one account. Whatever goes wrong is this account's error, named."""
+    snapshot = await _collect_with_restart(session, account, copts, collect_budget)
+    try:
+        snapshot, text = _snapshot_json(snapshot)
+        write_atomic(snapshot_dir / f"{account.id}.json", text)
+    except Exception as exc:  # noqa: BLE001 - a full disk or a bug: this account's error
+        return _failed_result(account, f"the snapshot could not be saved: {_first(exc)}", policy)
+    return await _judge_isolated(account, snapshot, policy, judge_budget)
+
+
 async def _collect_with_restart(session: BrowserSession, account: Account, copts: CollectOptions,
                                 budget: float) -> Snapshot:
-    """Collect one account; a browser that died under it is restarted and the account tried once more."""
+    """Collect one account; a browser that died under it is restarted and the account tried once more,
+    and so is an account whose load failed because another account's flood made the browser restart."""
     for attempt in (1, 2):
+        generation = session.generation
         try:
-            return await asyncio.wait_for(collect(session, account, copts), timeout=budget)
+            snapshot = await asyncio.wait_for(collect(session, account, copts), timeout=budget)
+            if attempt == 1 and snapshot.load.outcome == "failed" and session.restarted_since(generation, account.id):
+                continue
+            return snapshot
         except TimeoutError:
             return Snapshot.failed(account, f"the account took longer than {budget:g} s and was stopped")
         except Exception as exc:  # noqa: BLE001 - one account's crash must not end the run
-            if not session.alive and attempt == 1:
+            if attempt == 1 and (not session.alive or session.restarted_since(generation, account.id)):
                 await session.ensure_alive()
                 continue
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -105,26 +176,30 @@ async def _collect_with_restart(session: BrowserSession, account: Account, copts
 
 
 async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOptions,
-                       progress: Progress | None) -> tuple[list[AccountResult], bool]:
+                       progress: Progress | None, results: dict[str, AccountResult]) -> bool:
     record_dir = options.out_dir / ".har-parts" if options.record_har else None
     copts = CollectOptions(out_dir=options.out_dir, replay_har=options.replay_har, record_dir=record_dir,
                            page_timeout_s=options.page_timeout_s, screenshots=options.screenshots,
+                           extract_budget_s=max(20.0, 2 * options.page_timeout_s),
                            block=options.block, pages_dir=options.out_dir / "pages" if options.keep_pages else None)
     snapshot_dir = options.out_dir / "snapshots"
     snapshot_dir.mkdir(parents=True, exist_ok=True)
-    results: dict[str, AccountResult] = {}
     gate = asyncio.Semaphore(max(1, options.concurrency or default_concurrency(options.replay_har is not None)))
 
     async with _browser(options.browser) as session:
+        budget = options.page_timeout_s * 3 + 30  # profile + extra tabs + screenshot
+        judge_budget = options.judge_budget_s or max(10.0, options.page_timeout_s)
+
         async def one(account: Account) -> None:
             async with gate:
-                budget = options.page_timeout_s * 3 + 30  # profile + extra tabs + screenshot
-                snapshot = await _collect_with_restart(session, account, copts, budget)
-                write_atomic(snapshot_dir / f"{account.id}.json", snapshot.model_dump_json(indent=1))
-                result = judge(account, snapshot, policy)
+                try:
+                    result = await audit_one(session, account, policy, copts, snapshot_dir, budget, judge_budget)
+                except Exception as exc:  # noqa: BLE001 - a bug of the tool: this account's error, named
+                    result = error_result(account, f"the auditor failed on this account: {_first(exc)}")
                 results[account.id] = result
                 if progress:
-                    progress(result)
+                    with contextlib.suppress(Exception):
+                        progress(result)
 
         interrupted = False
         try:
@@ -133,14 +208,11 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
             interrupted = True
     if options.record_har and record_dir:
         har.merge([record_dir / f"{a.id}.har" for a in accounts], options.record_har)
-    for a in accounts:
-        if a.id not in results:
-            results[a.id] = judge(a, Snapshot.failed(a, UNFINISHED, wall="unfinished"), policy)
-    return [results[a.id] for a in accounts], interrupted
+    return interrupted
 
 
 async def _main(accounts: list[Account], policy: Policy, options: AuditOptions,
-                progress: Progress | None) -> tuple[list[AccountResult], bool]:
+                progress: Progress | None, results: dict[str, AccountResult]) -> bool:
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     assert task is not None
@@ -150,7 +222,7 @@ async def _main(accounts: list[Account], policy: Policy, options: AuditOptions,
     deadline = loop.call_later(options.deadline_s, _deadline_reached, task, options.deadline_s) \
         if options.deadline_s else None
     try:
-        inner = asyncio.ensure_future(_audit_async(accounts, policy, options, progress))
+        inner = asyncio.ensure_future(_audit_async(accounts, policy, options, progress, results))
         try:
             return await asyncio.shield(inner)
         except asyncio.CancelledError:
@@ -188,15 +260,31 @@ def audit(accounts: list[Account], policy: Policy, options: AuditOptions,
           progress: Progress | None = None) -> AuditRun:
     """Audit the accounts. An interrupted run (Ctrl-C, SIGTERM) still returns every account,
     the unfinished ones marked as such; ``run.interrupted`` says so. A browser that cannot start
-    gives every account that reason (outputs are still written; run health says why)."""
+    gives every account that reason (outputs are still written; run health says why). A failure of
+    the tool itself mid-run raises RunFailed carrying the run (accounts done as judged, the rest
+    naming it)."""
     started, t0 = now(), time.monotonic()
     options.out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, AccountResult] = {}
+    failure = ""
     try:
-        results, interrupted = asyncio.run(_main(accounts, policy, options, progress))
-    except BrowserNotStarted as exc:
+        interrupted = asyncio.run(_main(accounts, policy, options, progress, results))
+    except BrowserNotStarted as exc:  # no account can be read: each says why; run health says it once
         reason = f"{health.NOT_STARTED}: {exc}"
-        results = [judge(a, Snapshot.failed(a, reason, wall="unfinished"), policy) for a in accounts]
+        for a in accounts:
+            results[a.id] = judge(a, Snapshot.failed(a, reason, wall="unfinished"), policy)
         interrupted = False
-    run = build_run(results, policy, options.registry_path, started, time.monotonic() - t0)
+    except AuditorError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug of the tool: keep what is done, name it
+        interrupted, failure = False, _first(exc)
+    unfinished = f"the auditor itself failed before this account was audited: {failure}" if failure else UNFINISHED
+    for a in accounts:
+        if a.id not in results:
+            results[a.id] = _failed_result(a, unfinished, policy, "error_page" if failure else "unfinished")
+    run = build_run([results[a.id] for a in accounts], policy, options.registry_path, started,
+                    time.monotonic() - t0)
     run.interrupted = interrupted
+    if failure:
+        raise RunFailed(f"the auditor itself failed during the run: {failure}", run)
     return run

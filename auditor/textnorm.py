@@ -67,3 +67,25 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     m = _SENTENCE_END.search(text, end, min(len(text), end + SENTENCE_WINDOW))
     right = m.start() if m else min(len(text), end + SENTENCE_WINDOW)
     return left, right
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` as valid Unicode: a lone UTF-16 surrogate (a page's script can put one into the DOM,
+    and JSON's ``\\ud800`` makes one) becomes U+FFFD, a split pair is joined. Such a string cannot
+    be encoded, so one of them in a bio would make the snapshot and every output fail to write."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
+
+
+def valid_data(value: object) -> object:
+    """``valid_unicode`` through str / list / tuple / dict values (JSON-LD, meta), keys included."""
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, list | tuple):
+        return type(value)(valid_data(v) for v in value)
+    if isinstance(value, dict):
+        return {valid_data(k): valid_data(v) for k, v in value.items()}
+    return value

@@ -22,11 +22,14 @@ from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from auditor.collect.addresses import AddressGuard
 from auditor.collect.browser import BrowserSession, ContextOptions
 from auditor.collect.platforms import get as get_platform
 from auditor.collect.platforms.base import Declared, Extract, PageCapture, Platform, host_of
 from auditor.fsutil import write_atomic
+from auditor.isolate import Overran, WorkerFailed, run_isolated
 from auditor.models import Account, LoadInfo, PageVisit, Snapshot
+from auditor.textnorm import valid_data, valid_unicode
 
 T = TypeVar("T")
 FAILED_WALLS = {"not_found", "suspended", "error_page", "blocked", "unfinished"}
@@ -47,6 +50,19 @@ NET_ERRORS = {
     "ERR_INVALID_RESPONSE": "an invalid HTTP response",
     "ERR_HTTP2_PROTOCOL_ERROR": "an HTTP/2 protocol error",
 }
+# Runs before any script of the page, in every frame: past a budget, history.pushState / replaceState do
+# nothing. A page calling them in a tight loop floods the browser process itself (each call is a message
+# to it), which then stops answering for every account, not only this one. Left writable: pages that wrap
+# pushState (analytics) must keep working, and the real one stays out of their reach.
+_HISTORY_GUARD_JS = """(() => {
+  const H = History.prototype; let left = %d;
+  for (const name of ["pushState", "replaceState"]) {
+    const real = H[name];
+    Object.defineProperty(H, name, {configurable: true, writable: true, value: function (...args) {
+      return --left >= 0 ? real.apply(this, args) : undefined;
+    }});
+  }
+})();"""
 _SIZE_JS = "() => [document.getElementsByTagName('*').length, document.documentElement ? " \
            "document.documentElement.outerHTML.length : 0]"
 
@@ -63,6 +79,12 @@ class CollectOptions:
     block: frozenset[str] = frozenset({"media", "font"})  # resource types never fetched: the checks don't read them
     max_nodes: int = 150_000  # a real profile page has tens of thousands at most
     max_html_chars: int = 15_000_000
+    max_requests: int = 3_000  # a real profile makes a few hundred; past this the page is flooding: stopped
+    max_inflight: int = 500  # requests started and not finished at one time, likewise
+    max_navigations: int = 200  # address changes (pushState, location.hash) of the main frame, likewise
+    max_history_calls: int = 100  # pushState / replaceState calls a document may make (the rest do nothing)
+    close_timeout_s: float = 5.0  # a context that does not close in this time is forced; then the browser restarted
+    extract_budget_s: float = 60.0  # reading the captured pages (parsing, regions); a runaway is stopped
 
 
 @dataclass
@@ -75,6 +97,34 @@ class PageWatch:
     downloads: list[str] = field(default_factory=list)
     document_bytes: int = 0  # Content-Length of the last main-frame document
     inflight: int = 0  # requests started and not yet finished or failed
+    requests: int = 0
+    navigations: int = 0
+    flood: str = ""  # what the page flooded us with, once it was stopped for it
+    limits: tuple[int, int, int] = (3_000, 200, 500)  # max requests, main-frame navigations, requests at once
+
+    guard: AddressGuard | None = None
+
+    def _redirected(self, request: object) -> None:
+        """A redirect is not routed again: one that went to an internal address is only seen here."""
+        if self.guard is not None and request.redirected_from is not None:  # type: ignore[attr-defined]
+            self.guard.note_redirect(request.url)  # type: ignore[attr-defined]
+
+    def _count(self, page: Page, what: str) -> None:
+        if what == "request":
+            self.requests += 1
+            self.inflight += 1
+        elif what == "navigation":
+            self.navigations += 1
+        if self.flood:
+            return
+        if self.requests > self.limits[0]:
+            self.flood = f"the page made over {self.limits[0]:,} requests and was stopped"
+        elif self.inflight > self.limits[2]:
+            self.flood = f"the page had over {self.limits[2]:,} requests waiting at once and was stopped"
+        elif self.navigations > self.limits[1]:
+            self.flood = f"the page changed its address over {self.limits[1]:,} times and was stopped"
+        if self.flood:
+            asyncio.ensure_future(_stop(page))
 
     def _on_response(self, page: Page, response: object) -> None:
         request = response.request  # type: ignore[attr-defined]
@@ -96,13 +146,14 @@ class PageWatch:
         page.on("crash", lambda _: setattr(self, "crashed", True))
         page.on("download", lambda d: self.downloads.append(d.url))
         page.on("response", lambda r: self._on_response(page, r))
-        page.on("request", lambda _: setattr(self, "inflight", self.inflight + 1))
+        page.on("request", lambda r: self._redirected(r) or self._count(page, "request"))
+        page.on("framenavigated", lambda f: f == page.main_frame and self._count(page, "navigation"))
         page.on("requestfinished", lambda _: setattr(self, "inflight", max(0, self.inflight - 1)))
         page.on("requestfailed", lambda _: setattr(self, "inflight", max(0, self.inflight - 1)))
         context.on("page", on_popup)
 
     def notes(self) -> str:
-        parts = []
+        parts = [self.flood] if self.flood else []
         if self.dialogs:
             parts.append(f"the page opened {self.dialogs} dialog(s)")
         if self.popups:
@@ -115,6 +166,32 @@ async def _quietly(awaitable: object) -> None:
         await awaitable  # type: ignore[misc]
 
 
+async def _stop(page: Page) -> None:
+    """End a page that floods us: crash its renderer (works while its script spins: Chromium handles
+    Page.crash off the renderer's main thread), so nothing it queued keeps coming. Loading it then fails
+    and the account's reason names the flood."""
+    with contextlib.suppress(Exception):
+        cdp = await asyncio.wait_for(page.context.new_cdp_session(page), timeout=3)
+        await asyncio.wait_for(cdp.send("Page.crash"), timeout=2)
+
+
+async def _close(context: BrowserContext, timeout_s: float) -> bool:
+    """Close an account's context; a page that will not let it (a flood, a spinning script) is crashed
+    first. False when even that did not close it: then the browser is restarted."""
+    try:
+        await asyncio.wait_for(context.close(), timeout=timeout_s)
+        return True
+    except Exception:  # noqa: BLE001 - timed out, or the browser went away
+        pass
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(asyncio.gather(*(_stop(p) for p in context.pages)), timeout=timeout_s)
+    try:
+        await asyncio.wait_for(context.close(), timeout=timeout_s)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
@@ -123,6 +200,8 @@ def _short(exc: BaseException) -> str:
 def describe_error(exc: BaseException, url: str, options: CollectOptions, watch: PageWatch) -> str:
     msg = _short(exc)
     extra = f" ({watch.notes()})" if watch.notes() else ""
+    if watch.flood:
+        return f"{watch.flood} while loading {url}"
     if watch.crashed or "crash" in msg.lower():
         return f"the browser tab crashed while loading {url}{extra}"
     if watch.downloads or "download is starting" in msg.lower():
@@ -249,18 +328,25 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
     record = options.record_dir / f"{account.id}.har" if options.record_dir else None
     context: BrowserContext = await session.new_context(
         ContextOptions(replay_har=options.replay_har, record_har=record))
+    generation = session.generation
     captures: list[PageCapture] = []
     screenshot: str | None = None
-    watch = PageWatch()
+    watch = PageWatch(limits=(options.max_requests, options.max_navigations, options.max_inflight))
+    # HAR replay never reaches the network: nothing to guard there.
+    watch.guard = guard = AddressGuard(account.url, enabled=options.replay_har is None)
     try:
-        if options.block:
-            await context.route("**/*", _blocker(options.block))
+        await context.add_init_script(_HISTORY_GUARD_JS % options.max_history_calls)
+        if options.block or guard.enabled:
+            await context.route("**/*", _blocker(options.block, guard))
         if cookies := platform.cookies():
             await context.add_cookies(cookies)
         page = await context.new_page()
         watch.attach(context, page)
         for i, (kind, url) in enumerate(platform.urls(account.url)):
-            cap = await _load(page, kind, url, platform, options, watch)
+            cap = _valid_capture(await _load(page, kind, url, platform, options, watch))
+            if cap.final_url and (why := await guard.refusal(cap.final_url)):  # redirected to an internal address
+                guard.note(cap.final_url, why)
+                guard.breached, cap.html, cap.error = True, "", f"the page went to {cap.final_url} ({why}): not read"
             captures.append(cap)
             if i == 0:
                 if cap.error:
@@ -272,14 +358,19 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
                 watch.crashed = False
                 watch.attach(context, page)
     finally:
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(context.close(), timeout=10)
+        # A flood leaves its events queued behind this context: closing it would wait for them, and so
+        # would every later account. A clean browser and driver are quicker and sure.
+        closed = not watch.flood and await _close(context, options.close_timeout_s)
+        if watch.flood or not closed:
+            await session.restart(generation, by=account.id)
+    if screenshot and guard.breached:  # it could show what an internal address answered
+        (options.out_dir / screenshot).unlink(missing_ok=True)
+        screenshot = None
     if options.pages_dir:
         for n, cap in enumerate(captures):
             if cap.html:
                 write_atomic(options.pages_dir / f"{account.id}-{n}-{cap.kind}.html", cap.html)
-    # Parsing is CPU work: off the event loop, so the other accounts' browser work goes on meanwhile.
-    extract = await asyncio.to_thread(platform.extract, captures, Declared.of(account))
+    extract = await _extract(platform, captures, options, Declared.of(account))
     outcome, wall, reason = _outcome(extract, captures)
     main = captures[0]
     return Snapshot(
@@ -289,17 +380,61 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
         load=LoadInfo(outcome=outcome, wall=wall, reason=reason, http_status=main.status,  # type: ignore[arg-type]
                       pages=[PageVisit(url=c.url, final_url=c.final_url, status=c.status, error=c.error)
                              for c in captures],
-                      elapsed_ms=int((time.monotonic() - started) * 1000)),
+                      elapsed_ms=int((time.monotonic() - started) * 1000), blocked_requests=guard.named()),
         collected_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 
 
-def _blocker(kinds: frozenset[str]):  # noqa: ANN202 - a Playwright route handler
+def _valid_capture(cap: PageCapture) -> PageCapture:
+    """Page content as valid Unicode before anything reads or stores it (see textnorm.valid_unicode)."""
+    cap.html, cap.url, cap.final_url = valid_unicode(cap.html), valid_unicode(cap.url), valid_unicode(cap.final_url)
+    cap.error = valid_unicode(cap.error)
+    return cap
+
+
+def _valid_extract(x: Extract) -> Extract:
+    """What extraction made of the pages, as valid Unicode (embedded JSON's "\\ud800" decodes to a lone
+    surrogate even when the HTML around it was clean)."""
+    def fix(model: T) -> T:
+        bad = {k: valid_unicode(v) for k, v in vars(model).items() if isinstance(v, str) and valid_unicode(v) is not v}
+        return model.model_copy(update=bad) if bad else model  # type: ignore[attr-defined]
+    x.title, x.wall_reason = valid_unicode(x.title), valid_unicode(x.wall_reason)
+    x.texts, x.links = [fix(t) for t in x.texts], [fix(lk) for lk in x.links]
+    x.meta, x.jsonld, x.hints = valid_data(x.meta), valid_data(x.jsonld), valid_data(x.hints)  # type: ignore[assignment]
+    return x
+
+
+async def _extract(platform: Platform, captures: list[PageCapture], options: CollectOptions,
+                   declared: Declared | None = None) -> Extract:
+    """Parse the captured pages in a child process (auditor.isolate) with a budget: parsing is CPU work
+    that must not hold up the other accounts, and a runaway is stopped. A failure there is this
+    account's error, named on its profile page's visit."""
+    try:
+        return await run_isolated(lambda: _valid_extract(platform.extract(captures, declared)),
+                                  options.extract_budget_s)
+    except Overran:
+        problem = f"reading the page took longer than {options.extract_budget_s:g} s and was stopped"
+    except WorkerFailed as exc:
+        problem = f"reading the page failed: {valid_unicode(str(exc))}"
+    if captures and not captures[0].error:
+        captures[0].error = problem
+    return Extract()
+
+
+def _blocker(kinds: frozenset[str], guard: AddressGuard):  # noqa: ANN202 - a Playwright route handler
+    """Refuse resource types the checks never read, and requests to internal addresses (named)."""
     async def handle(route: object) -> None:
-        if route.request.resource_type in kinds:  # type: ignore[attr-defined]
-            await route.abort("blockedbyclient")  # type: ignore[attr-defined]
-        else:
-            await route.fallback()  # type: ignore[attr-defined]  # on to the HAR replay, or the network
+        request = route.request  # type: ignore[attr-defined]
+        try:
+            if request.resource_type in kinds:
+                await route.abort("blockedbyclient")  # type: ignore[attr-defined]
+            elif why := await guard.refusal(request.url):
+                guard.note(request.url, why)
+                await route.abort("blockedbyclient")  # type: ignore[attr-defined]
+            else:
+                await route.fallback()  # type: ignore[attr-defined]  # on to the HAR replay, or the network
+        except PlaywrightError:
+            pass  # the page or context closed meanwhile
     return handle
 
 
