@@ -204,6 +204,9 @@ def test_another_builtin_policy_writes_its_own_words_and_no_mpd_word(other_run: 
     assert f'tests="{len(policy.item_ids) * len(OTHER[name])}"' in junit
     broken = [a for a in data["accounts"] if a["status"] == "non_compliant"]
     for a in broken:
+        if a["identity"]["kind"] in ("other_agency", "not_official"):  # a fan page: check the registry instead
+            assert a["fix"] is None and "registry" in report
+            continue
         assert a["fix"] and a["fix"]["verified"]
         for p in a["fix"]["placements"]:
             assert p["text"] in report

@@ -86,7 +86,7 @@ def test_demo_report_as_a_person_sees_it(demo_out: Path, browser: Browser) -> No
     assert " ".join(counts) == "2 ✘ Non-compliant 0 ! Unreachable 1 ? Needs review 2 ✔ Compliant"
 
     # The matrix: account, status, then items a-f, each with a symbol and a word.
-    assert row(o, "Fifth District on X")[1:] == ["✘ Non-compliant", "✔ Pass", "✘ Fail", "✔ Pass", "✘ Fail",
+    assert row(o, "Fifth District on X")[1:] == ["✘ Non-compliant", "✔ Pass", "? Review", "✔ Pass", "✘ Fail",
                                                  "✔ Pass", "✔ Pass"]
     assert row(o, "MPD on Facebook")[1:] == ["✘ Non-compliant", "✔ Pass", "✔ Pass", "✘ Fail", "✔ Pass", "✔ Pass",
                                              "✔ Pass"]

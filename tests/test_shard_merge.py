@@ -63,7 +63,8 @@ def test_two_shards_merged_equal_one_run(shard_runs: dict[str, Path]) -> None:
     assert (merged / "report.html").is_file()
     suites = ET.parse(merged / "junit.xml").getroot()
     assert len(suites.findall("testsuite")) == 5
-    assert suites.get("failures") == "3" and suites.get("skipped") == "6"
+    # fails: Facebook's c and the Fifth District's d; reviews: Instagram's six and the Fifth District's b
+    assert suites.get("failures") == "2" and suites.get("skipped") == "7"
     fails = [c.get("name") for c in suites.iter("testcase") if c.find("failure") is not None]
     assert "II.C.3.d emergency_contact" in fails
 
