@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -131,6 +132,9 @@ class SharedChromium:
                                       f"--user-data-dir={self.profile.name}", "about:blank"],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      text=True)
+        # Test modules import this file as ``tests.conftest`` while pytest loads it as ``conftest``:
+        # two instances, and the session fixture stops only one. Stop every instance at exit too.
+        atexit.register(self.stop)
         assert self.proc.stderr is not None
         deadline = time.monotonic() + 60
         for line in self.proc.stderr:
