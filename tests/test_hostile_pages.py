@@ -38,7 +38,8 @@ def _never_finishes(handler: BaseHTTPRequestHandler) -> None:
 def _audit(tmp_path: Path, accounts: dict[str, str], *extra: str) -> tuple[subprocess.CompletedProcess, dict]:
     sites = write_registry(tmp_path / "sites.yaml", [{"id": k, "name": k, "url": u} for k, u in accounts.items()])
     out = tmp_path / "out"
-    proc = run_auditor("audit", "--sites", str(sites), "--out", str(out), "--timeout", "8", *extra)
+    proc = run_auditor("audit", "--sites", str(sites), "--out", str(out), "--timeout", "8", *extra,
+                       own_browser=True)  # hostile pages get a browser of their own
     assert proc.returncode in (0, 1), proc.stderr
     got = {a["id"]: a for a in load_results(out)["accounts"]}
     assert list(got) == list(accounts), "every account is in the results, in registry order"

@@ -106,7 +106,9 @@ def _registry(tmp_path: Path, accounts: dict[str, str]) -> Path:
 def _audit(tmp_path: Path, accounts: dict[str, str], *extra: str, rc: tuple[int, ...] = (0, 1)) -> tuple[dict, float]:
     out = tmp_path / "out"
     start = time.monotonic()
-    proc = run_auditor("audit", "--sites", str(_registry(tmp_path, accounts)), "--out", str(out), "-q", *extra)
+    # Hostile pages get a browser of their own: a flood may make the auditor restart it.
+    proc = run_auditor("audit", "--sites", str(_registry(tmp_path, accounts)), "--out", str(out), "-q", *extra,
+                       own_browser=True)
     took = time.monotonic() - start
     assert proc.returncode in rc, proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
@@ -131,10 +133,11 @@ def test_a_lone_surrogate_in_a_bio_costs_nothing(site: LoopbackSite, tmp_path: P
     ET.parse(tmp_path / "out" / "junit.xml")
 
 
-def _slow_policy(tmp_path: Path) -> Path:
-    """The built-in policy plus one phrase with catastrophic backtracking (for Python's re)."""
+def _slow_policy(tmp_path: Path, phrase: str = "(?:x+x+)+y") -> Path:
+    """The built-in policy plus one slow phrase: by default catastrophic for a backtracking engine (RE2
+    runs it in linear time); with a look-behind, one that only Python's re runs, polynomially slow."""
     spec = yaml.safe_load(POLICY.read_text(encoding="utf-8"))
-    spec["items"]["official_statement"]["phrases"].append("(?:x+x+)+y")
+    spec["items"]["official_statement"]["inputs"]["phrases"]["en"].append(phrase)
     path = tmp_path / "slow-policy.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     return path
@@ -180,15 +183,15 @@ def test_runaway_checks_cost_only_their_account(site: LoopbackSite, tmp_path: Pa
 
 @pytest.mark.browser
 def test_sigterm_is_obeyed_while_the_checks_run_away(site: LoopbackSite, tmp_path: Path) -> None:
-    page = GOOD.replace("In an emergency", "x" * 60 + ". In an emergency")
+    page = GOOD.replace("In an emergency", "x" * 3_000 + ". In an emergency")
     accounts = {"done": site.add("/good", GOOD), "runaway": site.add("/x", page), "after": site.add("/after", GOOD)}
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "auditor", "audit", "--sites", str(_registry(tmp_path, accounts)),
                              "--out", str(out), "--concurrency", "1", "--timeout", "30", "-q",
-                             "--policy", str(_slow_policy(tmp_path))],
+                             "--policy", str(_slow_policy(tmp_path, "(?<!q)x*x*x*x*y"))],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     end = time.monotonic() + 90
-    while not (out / "snapshots" / "runaway.json").exists() and time.monotonic() < end:
+    while not list(out.glob(".auditor-staging-*/snapshots/runaway.json")) and time.monotonic() < end:
         time.sleep(0.1)
     time.sleep(1.0)  # the checks on "runaway" are spinning now
     sent = time.monotonic()
@@ -225,7 +228,7 @@ def test_a_flood_does_not_outlive_its_account(site: LoopbackSite, tmp_path: Path
     accounts: dict[str, str] = {}
     for name, page in FLOODS.items():
         accounts[name] = site.add(f"/{name}", page)
-        accounts[f"after-{name}"] = normal[f"good{len(accounts) // 2 % 3}"]
+        accounts[f"after-{name}"] = site.add(f"/after-{name}", GOOD)  # a page of its own: one URL, one account
     got, t_with = _audit(tmp_path, accounts, "--timeout", "15", "--concurrency", concurrency)
     usual = max(a["load"]["elapsed_ms"] for a in alone.values())
     after = {k: got[k]["load"]["elapsed_ms"] for k in accounts if k.startswith("after-")}
@@ -234,7 +237,10 @@ def test_a_flood_does_not_outlive_its_account(site: LoopbackSite, tmp_path: Path
           + "; ".join(f"{k}: {got[k]['status']} {got[k]['load']['reason']!r}" for k in FLOODS))
     for k in after:
         assert got[k]["status"] == "compliant", (k, got[k]["load"])
-        assert after[k] < max(4 * usual, 20_000), (k, after[k], usual)
+        # At concurrency 2 the account loading beside a flood when the browser is restarted is retried
+        # once, so it pays up to a page timeout more (measured 19-29 s under load); the others do not.
+        limit = max(4 * usual, 20_000) if concurrency == "1" else max(4 * usual, 45_000)
+        assert after[k] < limit, (k, after[k], usual)
     for k in FLOODS:
         assert all(i["status"] != "fail" for i in got[k]["items"].values()) or got[k]["status"] != "compliant"
 
