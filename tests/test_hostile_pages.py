@@ -75,7 +75,10 @@ def test_each_hostile_page_is_its_own_accounts_error(site: LoopbackSite, tmp_pat
         a = got[account]
         assert a["status"] == "unreachable", (account, reasons[account])
         assert {i["status"] for i in a["items"].values()} == {"error"}, account
-        assert words in reasons[account], (account, reasons[account])
+        # A page that builds 200,000 elements may still be building them when its time is up: then
+        # it is named as timed out rather than measured; either way it is that account's error alone.
+        ok = (words, "timed out") if account == "huge-dom" else (words,)
+        assert any(w in reasons[account] for w in ok), (account, reasons[account])
 
 
 def test_popups_and_beforeunload_do_not_stop_the_account(site: LoopbackSite, tmp_path: Path) -> None:
