@@ -666,7 +666,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         run = results_json.read(path)
     except ValueError as exc:
         raise InputError(f"{path}: not a valid results.json: {str(exc).splitlines()[0]}") from None
-    sys.stdout.write(summary.markdown(run, summary.item_letters()))
+    sys.stdout.write(summary.markdown(run, summary.item_letters(run)))
     return EXIT_OK
 
 

@@ -25,7 +25,7 @@ from auditor.collect.collector import CollectOptions, collect
 from auditor.errors import AuditorError, ToolError
 from auditor.fsutil import write_atomic
 from auditor.isolate import Overran, WorkerFailed, run_isolated
-from auditor.models import ITEM_IDS, Account, AccountResult, AuditRun, ItemResult, LoadSummary, Snapshot, Wall
+from auditor.models import Account, AccountResult, AuditRun, ItemResult, LoadSummary, Snapshot, Wall
 from auditor.policy import Policy
 from auditor.status import account_status, count_statuses
 
@@ -102,9 +102,11 @@ def _first(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}".rstrip(": ")
 
 
-def error_result(account: Account, reason: str) -> AccountResult:
-    """An account whose audit failed, built without running anything that could fail again."""
-    items = {item: ItemResult(item=item, status="error", reason=f"Not judged: {reason}.") for item in ITEM_IDS}
+def error_result(account: Account, reason: str, policy: Policy) -> AccountResult:
+    """An account whose audit failed, built without running anything that could fail again: every
+    item of the run's policy is ``error``."""
+    items = {item: ItemResult(item=item, status="error", reason=f"Not judged: {reason}.")
+             for item in policy.item_ids}
     return AccountResult(id=account.id, name=account.name, url=account.url, platform=account.platform,
                          element=account.element, owner=account.owner, status="unreachable", items=items,
                          load=LoadSummary(outcome="failed", wall="error_page", reason=reason),
@@ -115,7 +117,7 @@ def _failed_result(account: Account, reason: str, policy: Policy, wall: Wall = "
     try:
         return judge(account, Snapshot.failed(account, reason, wall=wall), policy)
     except Exception:  # noqa: BLE001 - the checks themselves are broken: say so without them
-        return error_result(account, reason)
+        return error_result(account, reason, policy)
 
 
 def _snapshot_json(snapshot: Snapshot) -> tuple[Snapshot, str]:
@@ -195,7 +197,8 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
                 try:
                     result = await audit_one(session, account, policy, copts, snapshot_dir, budget, judge_budget)
                 except Exception as exc:  # noqa: BLE001 - a bug of the tool: this account's error, named
-                    result = error_result(account, f"the auditor failed on this account: {_first(exc)}")
+                    result = error_result(account, f"the auditor failed on this account: {_first(exc)}",
+                                          policy)
                 results[account.id] = result
                 if progress:
                     with contextlib.suppress(Exception):

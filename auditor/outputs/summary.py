@@ -60,8 +60,12 @@ def markdown(run: AuditRun, letters: dict[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def item_letters() -> dict[str, str]:
-    """Each item's clause letter, read from the checks' own metadata."""
+def item_letters(run: AuditRun | None = None) -> dict[str, str]:
+    """Each item's clause letter, from the run's own policy (the built-in one for older runs)."""
+    from auditor.policy import run_policy
+
+    if run is not None:
+        return {i.id: _letter(i.clause) for i in run_policy(run).items}
     import checks
 
     return {item: _letter(m.clause) for item, m in checks.META.items()}
