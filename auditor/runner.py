@@ -163,8 +163,9 @@ async def _collect_with_restart(session: BrowserSession, account: Account, copts
         generation = session.generation
         try:
             snapshot = await asyncio.wait_for(collect(session, account, copts), timeout=budget)
-            if attempt == 1 and snapshot.load.outcome == "failed" and session.restarted_since(generation, account.id):
-                continue
+            if attempt == 1 and snapshot.load.outcome == "failed" and (
+                    session.restarted_since(generation, account.id) or not session.alive):
+                continue  # the browser went away under it (another's flood, a crash): not this page's fault
             return snapshot
         except TimeoutError:
             return Snapshot.failed(account, f"the account took longer than {budget:g} s and was stopped")

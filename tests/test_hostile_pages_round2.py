@@ -245,6 +245,32 @@ def test_a_flood_does_not_outlive_its_account(site: LoopbackSite, tmp_path: Path
         assert all(i["status"] != "fail" for i in got[k]["items"].values()) or got[k]["status"] != "compliant"
 
 
+@pytest.mark.browser
+def test_a_restart_is_known_from_the_moment_the_browser_is_killed() -> None:
+    """An account whose page dies while another account's flood restarts the browser is retried, not named
+    unreachable: the runner asks ``restarted_since`` the moment its load fails, while the new browser is
+    still starting. (CI once saw the account beside a flood called unreachable in that window.)"""
+    import asyncio
+
+    from auditor.collect.browser import BrowserSession, find_chromium
+
+    async def run() -> tuple[bool, bool, bool]:
+        async with BrowserSession(find_chromium(None, None)) as session:
+            generation = session.generation
+            restart = asyncio.create_task(session.restart(generation, by="flood"))
+            while session.alive and not restart.done():
+                await asyncio.sleep(0.005)
+            during = (not restart.done(), session.restarted_since(generation, "neighbour"),
+                      session.restarted_since(generation, "flood"))
+            await restart
+            return during[0] and during[1], during[2], session.alive and session.restarted_since(generation, "x")
+
+    seen_in_window, own, after = asyncio.run(run())
+    assert seen_in_window, "while the new browser starts, a neighbour must already see the restart"
+    assert not own, "the flood's own restart is not a reason to retry the flood"
+    assert after
+
+
 class _Server:
     """A second loopback server on another address (127.0.0.2): a 'public' host next to 127.0.0.1."""
 

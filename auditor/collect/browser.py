@@ -244,6 +244,9 @@ class BrowserSession:
         async with self._lock:
             if generation != self.generation:
                 return
+            # Marked before the kill: an account whose page dies under it must see why at once, not
+            # only once the new browser is up (it would be named unreachable for another's flood).
+            self._restarted_by[self.generation + 1] = by
             pid, self._browser, self._pid = self._pid, None, None
             if pid is not None:
                 _kill_browser(pid)
@@ -251,7 +254,6 @@ class BrowserSession:
             self.restarts += 1
             await self._start_driver()
             await self._launch()
-            self._restarted_by[self.generation] = by
 
     @property
     def alive(self) -> bool:
