@@ -33,11 +33,15 @@ from auditor.console.app import read_registry
 from auditor.console.settings import ConsoleSettings
 from auditor.errors import InputError
 from auditor.outputs.archive import verify as verify_archive
+from auditor.policy import load_policy, resolve
 from auditor.registry import load_registry
+from auditor.runner import build_run, judge, now
 from tests.conftest import ROOT, LoopbackSite, run_auditor, write_registry
 from tests.console_support import Client, serve
+from tests.test_policy_outputs import _snap
 
 SHOTS = Path("/tmp/console-shots")
+ITEMS = load_policy().item_ids
 COMMENT = "  # Element accounts below: each district keeps its own\n"
 
 
@@ -67,14 +71,14 @@ def test_attestation_is_written_with_comments_order_and_layout_kept(tmp_path: Pa
     before = sites.read_text(encoding="utf-8")
     att = attest.NewAttestation("emergency_contact", "J. Smith, Office of Communications", "2026-11-02",
                                 "911 line is in the pinned image", "2027-05-02")
-    attest.record(sites, "mpd-facebook", att, attest.digest(before))  # the account before the comment
+    attest.record(sites, "mpd-facebook", att, ITEMS, attest.digest(before))  # the account before the comment
     after = sites.read_text(encoding="utf-8")
     assert only_insertions(before, after) == [
         "    attestations:", "      - item: emergency_contact", "        by: J. Smith, Office of Communications",
         "        date: 2026-11-02", "        note: 911 line is in the pinned image", "        expires: 2027-05-02"]
     assert after.index("owner: 5D Commander") > after.index(COMMENT) > after.index("expires: 2027-05-02")
     second = attest.NewAttestation("website_link", "K. Lee", "2026-11-03")
-    attest.record(sites, "mpd-facebook", second)
+    attest.record(sites, "mpd-facebook", second, ITEMS)
     assert only_insertions(after, sites.read_text(encoding="utf-8")) == [
         "      - item: website_link", "        by: K. Lee", "        date: 2026-11-03"]
     account = next(a for a in load_registry(sites).accounts if a.id == "mpd-facebook")
@@ -96,7 +100,7 @@ def test_a_bad_attestation_is_refused_and_the_file_untouched(tmp_path: Path, att
     sites = demo_sites(tmp_path)
     before = sites.read_bytes()
     with pytest.raises(InputError, match=message):
-        attest.record(sites, account, att)
+        attest.record(sites, account, att, ITEMS)
     assert sites.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["sites.yaml"]  # no temporary file left behind
 
@@ -107,7 +111,7 @@ def test_an_edit_made_since_the_page_was_loaded_is_not_overwritten(tmp_path: Pat
     sites.write_text(sites.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
     edited = sites.read_bytes()
     with pytest.raises(InputError, match="changed since this page was loaded"):
-        attest.record(sites, "mpd-x", attest.NewAttestation("website_link", "J. Smith", "2026-11-02"), seen)
+        attest.record(sites, "mpd-x", attest.NewAttestation("website_link", "J. Smith", "2026-11-02"), ITEMS, seen)
     assert sites.read_bytes() == edited
 
 
@@ -117,7 +121,7 @@ def test_registry_problems_are_those_of_auditor_validate(tmp_path: Path) -> None
         {"id": "bad url", "name": "Broken", "url": "ftp://x.com/a"},
         {"id": "ok-2", "name": "Dated", "url": "https://x.com/b",
          "attestations": [{"item": "website_link", "by": "J", "date": "2026-13-40"}]}])
-    view = read_registry(sites)
+    view = read_registry(sites, ITEMS)
     proc = run_auditor("validate", "--sites", str(sites))
     assert proc.returncode == 2
     assert view.problems == proc.stderr.strip().removeprefix("auditor: error: ").splitlines()
@@ -125,6 +129,48 @@ def test_registry_problems_are_those_of_auditor_validate(tmp_path: Path) -> None
     by_row = {r.id: r.problems for r in view.rows}
     assert by_row["ok-1"] == [] and len(by_row["bad url"]) == 2 and len(by_row["ok-2"]) == 1
     assert all(p.startswith(f"{sites}:") for p in view.problems)
+
+
+def test_the_console_names_items_from_policies_never_from_the_code(tmp_path: Path) -> None:
+    """Served with another policy, the console offers that policy's items for attestation (and refuses
+    the built-in's), while a run made under the built-in policy is shown with the built-in's items."""
+    import html
+
+    from auditor.outputs import results_json
+
+    sites = tmp_path / "sites.yaml"
+    sites.write_text((ROOT / "demo/diamond-bar/sites.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    account = next(a for a in load_registry(sites, load_policy("diamond-bar").item_ids).accounts
+                   if a.id == "db-parks-x")
+    builtin = load_policy()
+    run = build_run([judge(account, _snap(account, "Parks news.", "https://example.org"), builtin)], builtin,
+                    str(sites), now(), 0.1)
+    results_json.write(run, (tmp_path / "runs" / "20261201T000000Z").resolve())
+    theirs = load_policy(resolve("diamond-bar"))
+    with serve("--sites", str(sites), "--out-root", str(tmp_path / "runs"), "--policy", "diamond-bar",
+               log=tmp_path / "serve.log") as server:
+        client = Client(server.port)
+        page = html.unescape(client.get("/accounts/db-parks-x").body)
+        form = page[page.index('<select id="item"'):]
+        form = form[:form.index("</select>")]
+        result = page[page.index('id="latest"'):page.index("</dl>")]
+        assert all(theirs.meta(i).title in form for i in theirs.item_ids), form
+        assert not any(builtin.meta(i).title in form for i in builtin.item_ids if i not in theirs.item_ids)
+        assert builtin.meta("official_statement").title in result  # the run's own policy named its items
+        assert theirs.meta("city_name").title not in result
+        csrf = client.csrf("/accounts/db-parks-x")
+        refused = client.post("/accounts/db-parks-x/attest", {"csrf": csrf, "item": "official_statement",
+                                                              "by": "R. Lee", "date": "2026-11-20"})
+        assert refused.status == 400 and "city_name" in html.unescape(refused.body)
+        digest = re.search(r'name="digest" value="([0-9a-f]{64})"', client.get("/accounts/db-parks-x").body)
+        assert digest
+        saved = client.post("/accounts/db-parks-x/attest", {"csrf": client.csrf("/accounts/db-parks-x"),
+                                                            "digest": digest.group(1), "item": "city_name",
+                                                            "by": "R. Lee", "date": "2026-11-20"})
+        assert saved.status == 303, saved.body[saved.body.find("role=\"alert\""):][:400]
+        run_page = html.unescape(client.get("/runs/20261201T000000Z").body)
+        assert f"({''.join(i.mark for i in builtin.info().items)})" in run_page
+    assert "item: city_name" in sites.read_text(encoding="utf-8")
 
 
 def test_one_audit_at_a_time_and_a_bounded_visible_queue(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-import checks
 from auditor.console import attest, jobs
 from auditor.console.runs import DOWNLOADS, RunRef, RunStore
 from auditor.console.security import (
@@ -33,10 +32,10 @@ from auditor.console.security import (
 )
 from auditor.console.settings import MAIL_TO_ENV, ConsoleSettings
 from auditor.errors import AuditorError, InputError
-from auditor.models import ITEM_IDS, Account, AuditRun
+from auditor.models import Account, AuditRun, ItemInfo
 from auditor.outputs import history
 from auditor.outputs.html_report import ACCOUNT_LABELS, ACCOUNT_SYMBOLS, ITEM_LABELS, ITEM_SYMBOLS, when
-from auditor.policy import builtin_policies
+from auditor.policy import builtin_policies, load_policy, run_items
 from auditor.registry import _ID as ACCOUNT_ID
 from auditor.registry import load_registry
 from auditor.yamlsrc import LineDict, LineList, load_yaml
@@ -70,13 +69,14 @@ class RegistryView:
         return not self.problems
 
 
-def read_registry(sites: Path) -> RegistryView:
+def read_registry(sites: Path, item_ids: tuple[str, ...]) -> RegistryView:
+    """The registry as the console shows it; attestations must name one of ``item_ids``."""
     try:
         text = sites.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return RegistryView([], [f"{sites}: cannot read registry file: {exc}"], [], "")
     try:
-        registry = load_registry(sites)
+        registry = load_registry(sites, item_ids)
         return RegistryView([Row(a.id, a.name, a.line or 0, account=a) for a in registry.accounts], [],
                             registry.accounts, attest.digest(text))
     except InputError as exc:
@@ -116,8 +116,10 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["when"] = when
-    env.globals.update(item_ids=ITEM_IDS, item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS,
-                       account_symbols=ACCOUNT_SYMBOLS, account_labels=ACCOUNT_LABELS, meta=checks.META)
+    # Item names come from policies, never from the code: a run's own (run_items) for what it found,
+    # the console's policy (``items`` in each page) for what staff record now.
+    env.globals.update(item_symbols=ITEM_SYMBOLS, item_labels=ITEM_LABELS, run_items=run_items,
+                       account_symbols=ACCOUNT_SYMBOLS, account_labels=ACCOUNT_LABELS)
     return env
 
 
@@ -128,13 +130,15 @@ class Console:
         self.work = RunStore(settings.out_root)
         self.queue = jobs.JobQueue(settings)
         self.env = environment()
+        policy = load_policy(settings.policy)  # a bad --policy stops the console at start, named
+        self.items: dict[str, ItemInfo] = {i.id: i for i in policy.info().items}
 
     def page(self, request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
         guard: Guard = request.app.state.guard
         session = request.state.session
         html = self.env.get_template(template).render(
             csrf=guard.csrf(session), login=guard.token is not None and session.authenticated, settings=self.settings,
-            notice=NOTICES.get(request.query_params.get("done", ""), ""), **context)
+            notice=NOTICES.get(request.query_params.get("done", ""), ""), items=self.items, **context)
         return HTMLResponse(html, status_code=status)
 
     def run_ref(self, run_id: str) -> tuple[RunRef, AuditRun]:
@@ -146,7 +150,7 @@ class Console:
 
     # ---- pages
     async def registry(self, request: Request, error: str = "", status: int = 200) -> HTMLResponse:
-        view = await run_in_threadpool(read_registry, self.settings.sites)
+        view = await run_in_threadpool(read_registry, self.settings.sites, tuple(self.items))
         latest = await run_in_threadpool(self.store.latest_results)
         elements = sorted({a.element for a in view.accounts if a.element})
         platforms = sorted({a.platform for a in view.accounts})
@@ -156,7 +160,7 @@ class Console:
 
     async def start_audit(self, request: Request) -> Response:
         form = await checked_form(request)
-        view = await run_in_threadpool(read_registry, self.settings.sites)
+        view = await run_in_threadpool(read_registry, self.settings.sites, tuple(self.items))
         if not view.ok:
             return await self.registry(request, "The registry has problems (listed below); fix them first.", 400)
         scope = form.get("scope", "all")
@@ -290,7 +294,7 @@ class Console:
 
     async def account_page(self, request: Request, error: str = "", status: int = 200,
                            form: dict | None = None) -> HTMLResponse:
-        view = await run_in_threadpool(read_registry, self.settings.sites)
+        view = await run_in_threadpool(read_registry, self.settings.sites, tuple(self.items))
         row = self.account_of(view, request.path_params["account_id"])
         past = await run_in_threadpool(self.store.history, row.id)
         return self.page(request, "account.html.j2", status, row=row, view=view, past=list(reversed(past)),
@@ -299,12 +303,13 @@ class Console:
     async def record_attestation(self, request: Request) -> Response:
         form = await checked_form(request)
         account_id = request.path_params["account_id"]
-        view = await run_in_threadpool(read_registry, self.settings.sites)
+        view = await run_in_threadpool(read_registry, self.settings.sites, tuple(self.items))
         row = self.account_of(view, account_id)
         fields = {k: str(form.get(k, "")) for k in ("item", "by", "date", "note", "expires")}
         att = attest.NewAttestation(**fields)
         try:
-            await run_in_threadpool(attest.record, self.settings.sites, row.id, att, str(form.get("digest", "")))
+            await run_in_threadpool(attest.record, self.settings.sites, row.id, att, tuple(self.items),
+                                    str(form.get("digest", "")))
         except InputError as exc:
             return await self.account_page(request, f"Not saved: {exc}", 400, fields)
         return RedirectResponse(f"/accounts/{row.id}?done=attested", status_code=303)

@@ -24,7 +24,6 @@ from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from auditor.errors import InputError
-from auditor.models import ITEM_IDS
 from auditor.registry import load_registry
 
 MAX_TEXT = 300
@@ -50,10 +49,10 @@ def _date(label: str, value: str) -> dt.date:
         raise InputError(f"{label} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _check_fields(att: NewAttestation) -> None:
+def _check_fields(att: NewAttestation, item_ids: tuple[str, ...]) -> None:
     """Plain form mistakes, said simply; the registry loader has the last word on the rest."""
-    if att.item not in ITEM_IDS:
-        raise InputError(f"item {att.item!r} is not one of {', '.join(ITEM_IDS)}")
+    if att.item not in item_ids:
+        raise InputError(f"item {att.item!r} is not one of {', '.join(item_ids)}")
     if not att.by.strip():
         raise InputError("'by' is required: who verified the item")
     for label, value in (("by", att.by), ("note", att.note)):
@@ -113,9 +112,10 @@ def _put_trailing(slot: tuple[CommentedMap | CommentedSeq, object] | None, token
     node.ca.items[key] = [None, None, token, None]
 
 
-def updated_text(text: str, account_id: str, att: NewAttestation) -> str:
-    """``text`` with the attestation appended to the account's ``attestations`` (nothing else changes)."""
-    _check_fields(att)
+def updated_text(text: str, account_id: str, att: NewAttestation, item_ids: tuple[str, ...]) -> str:
+    """``text`` with the attestation appended to the account's ``attestations`` (nothing else changes).
+    ``item_ids``: the items of the policy the console audits with."""
+    _check_fields(att, item_ids)
     day = _date("date", att.date)
     expires = _date("expires", att.expires) if att.expires.strip() else None
     y = _yaml(text)
@@ -148,7 +148,8 @@ def updated_text(text: str, account_id: str, att: NewAttestation) -> str:
     return out.getvalue()
 
 
-def record(sites: Path, account_id: str, att: NewAttestation, expected: str | None = None) -> str:
+def record(sites: Path, account_id: str, att: NewAttestation, item_ids: tuple[str, ...],
+           expected: str | None = None) -> str:
     """Write the attestation into ``sites`` after validating the result; returns the new text.
 
     ``expected`` is the digest of the file as the person saw it: if it changed since, nothing is
@@ -159,14 +160,14 @@ def record(sites: Path, account_id: str, att: NewAttestation, expected: str | No
         raise InputError(f"{sites}: cannot read the registry: {exc.strerror or exc}") from None
     if expected is not None and digest(text) != expected:
         raise InputError(f"{sites}: the registry changed since this page was loaded; reload it and try again")
-    new_text = updated_text(text, account_id, att)
+    new_text = updated_text(text, account_id, att, item_ids)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{sites.name}.", suffix=".console.tmp", dir=sites.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(new_text)
         try:
-            registry = load_registry(tmp)
+            registry = load_registry(tmp, item_ids)
         except InputError as exc:
             raise InputError(str(exc).replace(str(tmp), str(sites))) from None
         account = next(a for a in registry.accounts if a.id == account_id)
