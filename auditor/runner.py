@@ -22,6 +22,7 @@ from auditor import __version__, attestations, health
 from auditor.collect import har
 from auditor.collect.browser import BrowserSession
 from auditor.collect.collector import CollectOptions, collect
+from auditor.collect.platforms import prewarm
 from auditor.errors import AuditorError, ToolError
 from auditor.fsutil import write_atomic
 from auditor.isolate import Overran, WorkerFailed, run_isolated
@@ -189,6 +190,7 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
     snapshot_dir.mkdir(parents=True, exist_ok=True)
     gate = asyncio.Semaphore(max(1, options.concurrency or default_concurrency(options.replay_har is not None)))
 
+    prewarm(a.platform for a in accounts)  # before any fork: each child then starts warm
     async with _browser(options.browser) as session:
         budget = options.page_timeout_s * 3 + 30  # profile + extra tabs + screenshot
         judge_budget = options.judge_budget_s or max(10.0, options.page_timeout_s)

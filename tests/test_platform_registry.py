@@ -35,3 +35,16 @@ def test_published_limits() -> None:
                                                                    "mastodon")}
     assert bio == {"x": 160, "instagram": 150, "tiktok": 80, "threads": 150, "bluesky": 256, "mastodon": 500}
     assert remediation.fields_for("myspace") is PLATFORMS["generic"].profile_fields
+
+
+@pytest.mark.parametrize("name", sorted(PLATFORMS))
+def test_every_reader_is_warmed_by_the_tiny_page(name: str) -> None:
+    """prewarm() reads a tiny page with each platform's reader before an audit forks its children; it
+    swallows errors (only a warm-up), so here each reader must read it without one, or it is never warmed."""
+    from auditor.collect import platforms as registry
+
+    platform = PLATFORMS[name]
+    kind, url = platform.urls("https://example.org/t")[0]
+    got = platform.extract([registry.PageCapture(kind=kind, url=url, final_url=url, status=200,
+                                                 html=registry._WARM_PAGE)], None)
+    assert got.title == "t"
