@@ -63,6 +63,8 @@ _HISTORY_GUARD_JS = """(() => {
     }});
   }
 })();"""
+MAX_FOLLOW_UPS = 2  # follow-up pages an account may load (Platform.follow_ups)
+
 _SIZE_JS = "() => [document.getElementsByTagName('*').length, document.documentElement ? " \
            "document.documentElement.outerHTML.length : 0]"
 
@@ -342,17 +344,23 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
             await context.add_cookies(cookies)
         page = await context.new_page()
         watch.attach(context, page)
-        for i, (kind, url) in enumerate(platform.urls(account.url)):
+        pending, followed = platform.urls(account.url), False
+        while pending:
+            kind, url = pending.pop(0)
             cap = _valid_capture(await _load(page, kind, url, platform, options, watch))
             if cap.final_url and (why := await guard.refusal(cap.final_url)):  # redirected to an internal address
                 guard.note(cap.final_url, why)
                 guard.breached, cap.html, cap.error = True, "", f"the page went to {cap.final_url} ({why}): not read"
             captures.append(cap)
-            if i == 0:
+            if len(captures) == 1:
                 if cap.error:
                     break  # the profile itself failed: extra tabs would only repeat it
                 if options.screenshots:
                     screenshot = await _screenshot(page, account, options)
+            if not pending and not followed:  # once: pages only the first answers can name (an id they gave)
+                followed = True
+                with contextlib.suppress(Exception):  # it reads the page's answers: a bad one names no page
+                    pending = platform.follow_ups(captures)[:MAX_FOLLOW_UPS]
             if watch.crashed:
                 page = await context.new_page()  # a crashed tab cannot load the next one
                 watch.crashed = False

@@ -70,4 +70,8 @@ def extract(folder: Path, account: Account) -> Extract:
         captures.append(cap)
         if i == 0 and cap.error:
             break
+    else:  # as the collector does: the follow-ups the first answers name (collector.MAX_FOLLOW_UPS)
+        from auditor.collect.collector import MAX_FOLLOW_UPS
+
+        captures += [capture(folder, kind, url) for kind, url in platform.follow_ups(captures)[:MAX_FOLLOW_UPS]]
     return platform.extract(captures, Declared.of(account))

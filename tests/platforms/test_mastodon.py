@@ -69,3 +69,41 @@ def test_walls() -> None:
     missing = _extract("https://mastodon.social/@MPDC_Youth", "notfound.html", "record-not-found.json",
                        status=404, api_status=404)
     assert missing.wall == "not_found"
+
+
+def test_pinned_posts_are_asked_for_with_the_id_the_lookup_gave() -> None:
+    m = Mastodon()
+    lookup = PageCapture(kind="api", url="https://dmv.community/api/v1/accounts/lookup?acct=MPD_4D",
+                         html=(PAGES / "mpd4d-api.json").read_text("utf-8"))
+    profile = PageCapture(kind="profile", url="https://dmv.community/@MPD_4D", html="<html></html>")
+    assert m.follow_ups([profile, lookup]) == [
+        ("api", "https://dmv.community/api/v1/accounts/109334875120034561/statuses?pinned=true")]
+    for bad in ('{"id": "../../admin"}', '{"id": "١٢٣"}', '{"id": 5e9999}', "[]", "not json", '{"error": "x"}'):
+        assert m.follow_ups([profile, PageCapture(kind="api", url=lookup.url, html=bad)]) == [], bad
+    assert m.follow_ups([profile, PageCapture(kind="api", url=lookup.url, html=lookup.html, error="refused")]) == []
+
+
+def _with_pinned(answer: str | None) -> Extract:
+    urls = [u for _, u in Mastodon().urls("https://dmv.community/@MPD_4D")]
+    caps = [PageCapture(kind="profile", url=urls[0], status=200, html=(PAGES / "mpd4d.html").read_text("utf-8")),
+            PageCapture(kind="api", url=urls[1], status=200, html=(PAGES / "mpd4d-api.json").read_text("utf-8"))]
+    pinned_url = "https://dmv.community/api/v1/accounts/109334875120034561/statuses?pinned=true"
+    caps.append(PageCapture(kind="api", url=pinned_url, status=200 if answer is not None else None,
+                            html=answer or "", error="" if answer is not None else "aborted"))
+    return Mastodon().extract(caps)
+
+
+def test_pinned_posts_from_the_api_are_pinned_text_and_an_empty_answer_establishes_none() -> None:
+    post = ('[{"id": "1", "content": "<p>In an emergency, call 911. <a href=\\"https://mpdc.dc.gov/\\">'
+            'mpdc.dc.gov</a></p>", "reblog": null, "url": "https://dmv.community/@MPD_4D/1"},'
+            ' {"id": "2", "content": "<p>Boosted: contact us at 555-0100</p>", "reblog": {"id": "9"}}]')
+    out = _with_pinned(post)
+    assert _regions(out, "In an emergency, call 911") == {"pinned"}
+    assert not _regions(out, "555-0100"), "a boost is another account's words"
+    assert [lk.target for lk in out.links if lk.region == "pinned"] == ["https://mpdc.dc.gov/"]
+    seen = {s.part: s for s in out.coverage.seen}
+    assert seen["pinned"].how == "api" and not seen["pinned"].empty
+    assert _with_pinned("[]").coverage.saw("pinned"), "nothing pinned was established, not unseen"
+    for unseen in (None, '{"error": "This API requires an authenticated user"}'):
+        out = _with_pinned(unseen)
+        assert "pinned" in out.coverage.expected and not out.coverage.saw("pinned"), unseen

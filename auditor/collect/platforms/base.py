@@ -192,6 +192,11 @@ class Platform:
         """(kind, url) to load, the profile first. Later ones are optional: a refusal is noted."""
         return [("profile", url)]
 
+    def follow_ups(self, captures: list[PageCapture]) -> list[tuple[str, str]]:
+        """(kind, url) to load once the pages of ``urls`` are in: a call only their answers can name
+        (an API that needs the account's id). Optional like the later ``urls``. Default: none."""
+        return []
+
     def cookies(self) -> list[dict]:
         """Cookies set before the first load (consent already given)."""
         return []

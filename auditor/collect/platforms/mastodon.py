@@ -2,7 +2,8 @@
 /@<user>@<other.instance> for a remote account seen through an instance.
 
 Pages: the profile page, then the instance's public API through the browser (so HAR replay and
-recording cover it): ``/api/v1/accounts/lookup?acct=<user>`` (optional: a refused API is noted).
+recording cover it): ``/api/v1/accounts/lookup?acct=<user>``, then, with the id that answer gave,
+``/api/v1/accounts/<id>/statuses?pinned=true`` (a follow-up; both optional: a refused API is noted).
 
 Read:
 - the API (what counts: Mastodon's logged-out page is a JavaScript shell): ``display_name`` ->
@@ -22,12 +23,13 @@ Layouts read: the Mastodon 3.x-4.x web app (rendered ``.account__header``), its 
 script shell (meta only), and the v1 lookup API answer (4.x).
 Meta: after the counts, the note as plain text (``meta_part`` bio).
 
-Coverage (profile_parts: header, bio, website, contact; a website or contact detail on Mastodon is
-one of the profile's ``fields``). The lookup answer establishes all four: the note (empty when
-""), and the fields read whole (website and contact seen with them; empty when there are none).
-The rendered ``.account__header`` shows the note and the fields whenever set. Pinned posts are
-not a profile part here: the lookup answer does not carry them (they need a second call with the
-account id), so they are read only when the web app rendered them, as pinned. og:description
+Coverage (profile_parts: header, bio, website, contact, pinned; a website or contact detail on
+Mastodon is one of the profile's ``fields``). The lookup answer establishes the first four: the note
+(empty when ""), and the fields read whole (website and contact seen with them; empty when there
+are none). The rendered ``.account__header`` shows the note and the fields whenever set. Pinned
+posts are seen from the pinned-statuses answer (a list; ``[]`` establishes none; a boost is another
+account's words and is skipped) or a rendered "Pinned" status; without either they are unseen, so
+an item that may live in a pinned post is review, never fail. og:description
 (after Mastodon's "N Posts, N Following, N Followers ·", which is dropped) is the note as plain
 text (coverage how="meta").
 
@@ -40,8 +42,8 @@ visitors to /auth/sign_in) is a login wall: the fields cannot be seen, so every 
 An account the instance's moderators have limited (``"limited": true``) shows a "This profile
 has been hidden" interstitial: also review.
 
-Known to break: pinned posts are not fetched from the API (they need the account id, which
-only the lookup answer gives); a Mastodon fork that renames the CSS classes (Glitch, Hometown
+Known to break: an instance that answers the lookup but refuses the statuses call leaves the
+pinned posts unseen (review, not fail); a Mastodon fork that renames the CSS classes (Glitch, Hometown
 keep them) only loses the rendered-DOM reading, not the API; instances that block unknown user
 agents answer 403 (blocked: error).
 """
@@ -86,12 +88,19 @@ def html_to_text(fragment: str) -> tuple[str, list[tuple[str, str]]]:
     return soup.get_text(""), links
 
 
-def _json(cap: PageCapture) -> dict:
+def _decoded(cap: PageCapture) -> object:
     try:
-        data = json.loads(cap.html)
-    except (json.JSONDecodeError, TypeError):
-        return {}
+        return json.loads(cap.html)
+    except (json.JSONDecodeError, TypeError, RecursionError):
+        return None
+
+
+def _json(cap: PageCapture) -> dict:
+    data = _decoded(cap)
     return data if isinstance(data, dict) else {}
+
+
+PINNED_PATH = re.compile(r"/api/v1/accounts/(\d+)/statuses$")
 
 
 class Mastodon(Platform):
@@ -104,14 +113,14 @@ class Mastodon(Platform):
         Rule("other", ".sign-in-banner, .navigation-panel, .columns-area__panels__pane--compositional, "
                       ".columns-area__panels__pane--navigational, .ui__header, .link-footer, "
                       ".account__section-headline, nav, footer", "app chrome"),
-        Rule("pinned", _pinned, "pinned post"),
+        Rule("pinned", _pinned, "pinned post", part="pinned"),
         # Only the post wrappers: nested selectors (.item-list > article > .status) would read a post twice.
         Rule("feed", "article", "posts"),
         Rule("header", ".account__header__tabs__name", "account name", part="header"),
         Rule("bio", ".account__header__content", "account note", part="bio"),
         Rule("profile_field", ".account__header__fields", "account fields", part="website"),
     )
-    profile_parts = ("header", "bio", "website", "contact")
+    profile_parts = ("header", "bio", "website", "contact", "pinned")
     frames = (Frame(".account__header__fields", ("contact",), "account fields", empty=False),
               Frame(".account__header__tabs__name", ("bio", "website", "contact"), "account header"))
     meta_part = "bio"
@@ -139,7 +148,20 @@ class Mastodon(Platform):
             return [("profile", url)]
         return [("profile", url), ("api", f"https://{host}/api/v1/accounts/lookup?acct={quote(acct, safe='@.')}")]
 
+    def follow_ups(self, captures: list[PageCapture]) -> list[tuple[str, str]]:
+        """The account's pinned posts: ``/api/v1/accounts/<id>/statuses?pinned=true``, the id from the
+        lookup answer (digits only: the answer names no other host or path)."""
+        api = next((c for c in captures if c.kind == "api" and not c.error), None)
+        account_id = str(_json(api).get("id") or "") if api else ""
+        host = host_of(api.url) if api else ""
+        if not (account_id.isascii() and account_id.isdigit() and host):
+            return []
+        return [("api", f"https://{host}/api/v1/accounts/{account_id}/statuses?pinned=true")]
+
     def read_api(self, cap: PageCapture, out: Extract) -> None:
+        if PINNED_PATH.search(urlsplit(cap.url).path):
+            self._read_pinned(cap, out)
+            return
         data = _json(cap)
         if not data or "error" in data or data.get("suspended") or data.get("limited"):
             return
@@ -164,6 +186,21 @@ class Mastodon(Platform):
             out.add_text("profile_field", f"{name}: {value}" if name else value, source, cap.url)
             for href, text in links:
                 out.add_link("profile_field", href, self.unwrap(href, text=text), text, source, cap.url)
+
+    def _read_pinned(self, cap: PageCapture, out: Extract) -> None:
+        """The pinned statuses answer: a list (empty: nothing is pinned). Each status's ``content``
+        (HTML) is a pinned text, its links pinned links; a boost is another account's words."""
+        statuses = _decoded(cap)
+        if not isinstance(statuses, list):
+            return
+        own = [st for st in statuses if isinstance(st, dict) and not st.get("reblog")]
+        for st in own:
+            text, links = html_to_text(str(st.get("content") or ""))
+            source = "api pinned post"
+            out.add_text("pinned", text, source, str(st.get("url") or cap.url))
+            for href, label in links:
+                out.add_link("pinned", href, self.unwrap(href, text=label), label, source, cap.url)
+        out.mark("pinned", "api", "api pinned posts", cap.url, empty=not own)
 
     def read_regions(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
         body = soup.body or soup
