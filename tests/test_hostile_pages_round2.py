@@ -299,29 +299,51 @@ def test_internal_addresses_are_refused_and_named(site: LoopbackSite, tmp_path: 
         page = GOOD.replace("<h1>MPD</h1>", f"""<h1>MPD</h1><img src="{secret}/secret.png">
             <iframe src="{secret}/frame"></iframe><img src="http://localhost:{port}/local.png">
             <img src="http://169.254.169.254/latest/meta-data/">
-            <script>fetch("{secret}/api").catch(() => 0)</script>""")
+            <script>fetch("{secret}/api").catch(() => 0); new WebSocket("ws://127.0.0.1:{port}/ws")</script>""")
         site.add("/hostile", page)
         site.add("/redir", status=302, headers={"Location": f"{secret}/redirected.png"})
         page2 = GOOD.replace("<h1>MPD</h1>", '<h1>MPD</h1><img src="/redir">')
         site.add("/hostile2", page2)
+        own_ws = GOOD.replace("<h1>MPD</h1>", '<h1>MPD</h1><script>new WebSocket('
+                                               f'"ws://127.0.0.2:{other.server.server_address[1]}/ws-own")</script>')
+        site.add("/hostile3", own_ws)
         accounts = {"hostile": f"{other.base}/hostile", "redirect": f"{other.base}/hostile2",
-                    "own-loopback": site.add("/good", GOOD)}
+                    "own-loopback": site.add("/good", GOOD), "own-socket": f"{other.base}/hostile3"}
         got, _ = _audit(tmp_path, accounts, "--timeout", "30")
     finally:
         other.close()
     assert got["own-loopback"]["status"] == "compliant"
     hits = set(site.hits)
-    for path in ("/secret.png", "/frame", "/api", "/local.png"):
+    for path in ("/secret.png", "/frame", "/api", "/local.png", "/ws"):
         assert path not in hits, f"{path} reached the internal server"
+    assert "/ws-own" in hits, "a WebSocket to the account's own host goes through"
     snap = json.loads((tmp_path / "out" / "snapshots" / "hostile.json").read_text(encoding="utf-8"))
     blocked = " ".join(snap["load"]["blocked_requests"])
     print("\nblocked:", snap["load"]["blocked_requests"])
-    for path in ("/secret.png", "/frame", "/api", "/local.png", "169.254.169.254"):
+    for path in ("/secret.png", "/frame", "/api", "/local.png", "169.254.169.254", "/ws (WebSocket: internal"):
         assert path in blocked, path
     redirect = json.loads((tmp_path / "out" / "snapshots" / "redirect.json").read_text(encoding="utf-8"))
     if "/redirected.png" in hits:  # not routed again after the redirect: detected, and no screenshot
         assert redirect["screenshot"] is None
         assert any("redirected.png" in b for b in redirect["load"]["blocked_requests"])
+
+
+@pytest.mark.browser
+def test_a_replayed_page_opens_no_websocket(site: LoopbackSite, tmp_path: Path) -> None:
+    """A replay reaches no network: HAR routing answers HTTP only, so a WebSocket a replayed page opens
+    (here to a loopback server standing in for the world) is closed by the auditor, and named."""
+    from auditor.collect import har
+
+    port = site.server.server_address[1]
+    # The script then holds the page for 1.5 s: the handshake (on the browser's network thread) would be made by then.
+    page = GOOD.replace("<h1>MPD</h1>", f'<h1>MPD</h1><script>new WebSocket("ws://127.0.0.1:{port}/ws-replay");'
+                                        "const t = Date.now(); while (Date.now() - t < 1500) {}</script>")
+    archive = tmp_path / "replay.har"
+    har.write(har.build([har.HarPage("http://127.0.0.3:9/mpd", page)]), archive)
+    _, _ = _audit(tmp_path, {"replayed": "http://127.0.0.3:9/mpd"}, "--replay", str(archive))
+    assert "/ws-replay" not in site.hits
+    snap = json.loads((tmp_path / "out" / "snapshots" / "replayed.json").read_text(encoding="utf-8"))
+    assert any("/ws-replay (WebSocket: a replay reaches no network)" in b for b in snap["load"]["blocked_requests"])
 
 
 @pytest.mark.browser

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, WebSocketRoute
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -340,6 +340,8 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
         await context.add_init_script(_HISTORY_GUARD_JS % options.max_history_calls)
         if options.block or guard.enabled:
             await context.route("**/*", _blocker(options.block, guard))
+        # WebSockets pass by context.route and by HAR replay: judged here (a replay reaches no network).
+        await context.route_web_socket(lambda _url: True, _socket_guard(guard, replay=options.replay_har is not None))
         if cookies := platform.cookies():
             await context.add_cookies(cookies)
         page = await context.new_page()
@@ -441,6 +443,22 @@ def _blocker(kinds: frozenset[str], guard: AddressGuard):  # noqa: ANN202 - a Pl
                 await route.abort("blockedbyclient")  # type: ignore[attr-defined]
             else:
                 await route.fallback()  # type: ignore[attr-defined]  # on to the HAR replay, or the network
+        except PlaywrightError:
+            pass  # the page or context closed meanwhile
+    return handle
+
+
+def _socket_guard(guard: AddressGuard, replay: bool):  # noqa: ANN202 - a Playwright WebSocket route handler
+    """Close a page's WebSocket to an internal address (named, as any blocked request), and every one
+    in a replay; let the rest through to their server."""
+    async def handle(ws: WebSocketRoute) -> None:
+        try:
+            why = "a replay reaches no network" if replay else await guard.refusal(ws.url)
+            if why:
+                guard.note(ws.url, f"WebSocket: {why}")
+                await ws.close(code=1008, reason="blocked by the auditor")
+            else:
+                ws.connect_to_server()
         except PlaywrightError:
             pass  # the page or context closed meanwhile
     return handle
