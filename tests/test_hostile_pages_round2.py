@@ -224,12 +224,12 @@ def test_a_flood_does_not_outlive_its_account(site: LoopbackSite, tmp_path: Path
     site.add("/ping", "pong", content_type="text/plain")
     normal = {f"good{i}": site.add(f"/good{i}", GOOD) for i in range(3)}
     (tmp_path / "alone").mkdir()
-    alone, t_alone = _audit(tmp_path / "alone", normal, "--timeout", "8", "--concurrency", concurrency)
+    alone, t_alone = _audit(tmp_path / "alone", normal, "--timeout", "10", "--concurrency", concurrency)
     accounts: dict[str, str] = {}
     for name, page in FLOODS.items():
         accounts[name] = site.add(f"/{name}", page)
         accounts[f"after-{name}"] = site.add(f"/after-{name}", GOOD)  # a page of its own: one URL, one account
-    got, t_with = _audit(tmp_path, accounts, "--timeout", "8", "--concurrency", concurrency)
+    got, t_with = _audit(tmp_path, accounts, "--timeout", "10", "--concurrency", concurrency)
     usual = max(a["load"]["elapsed_ms"] for a in alone.values())
     after = {k: got[k]["load"]["elapsed_ms"] for k in accounts if k.startswith("after-")}
     print(f"\nconcurrency {concurrency}: normal accounts alone {t_alone:.1f} s run, slowest {usual} ms; "
