@@ -81,6 +81,10 @@ def test_pinned_posts_are_asked_for_with_the_id_the_lookup_gave() -> None:
     for bad in ('{"id": "../../admin"}', '{"id": "١٢٣"}', '{"id": 5e9999}', "[]", "not json", '{"error": "x"}'):
         assert m.follow_ups([profile, PageCapture(kind="api", url=lookup.url, html=bad)]) == [], bad
     assert m.follow_ups([profile, PageCapture(kind="api", url=lookup.url, html=lookup.html, error="refused")]) == []
+    remote = lookup.html.replace('"acct": "MPD_4D"', '"acct": "MPD_4D@social.example"')
+    assert remote != lookup.html
+    assert m.follow_ups([profile, PageCapture(kind="api", url=lookup.url, html=remote)]) == [], \
+        "a remote account's pinned list on this instance proves nothing"
 
 
 def _with_pinned(answer: str | None) -> Extract:

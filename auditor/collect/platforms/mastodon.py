@@ -29,7 +29,8 @@ Mastodon is one of the profile's ``fields``). The lookup answer establishes the 
 are none). The rendered ``.account__header`` shows the note and the fields whenever set. Pinned
 posts are seen from the pinned-statuses answer (a list; ``[]`` establishes none; a boost is another
 account's words and is skipped) or a rendered "Pinned" status; without either they are unseen, so
-an item that may live in a pinned post is review, never fail. og:description
+an item that may live in a pinned post is review, never fail. A remote account (``acct`` with an
+``@``) is not asked: an instance knows only the pinned posts it happened to fetch. og:description
 (after Mastodon's "N Posts, N Following, N Followers ·", which is dropped) is the note as plain
 text (coverage how="meta").
 
@@ -152,9 +153,13 @@ class Mastodon(Platform):
         """The account's pinned posts: ``/api/v1/accounts/<id>/statuses?pinned=true``, the id from the
         lookup answer (digits only: the answer names no other host or path)."""
         api = next((c for c in captures if c.kind == "api" and not c.error), None)
-        account_id = str(_json(api).get("id") or "") if api else ""
-        host = host_of(api.url) if api else ""
+        data = _json(api) if api else {}
+        account_id, host = str(data.get("id") or ""), host_of(api.url) if api else ""
         if not (account_id.isascii() and account_id.isdigit() and host):
+            return []
+        if "@" in str(data.get("acct") or ""):
+            # A remote account seen through this instance: its answer lists only the pinned posts this
+            # instance happened to fetch, so an empty list would prove nothing. Left unseen: review.
             return []
         return [("api", f"https://{host}/api/v1/accounts/{account_id}/statuses?pinned=true")]
 
