@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from auditor.models import Evidence, Identity, ItemResult, Snapshot
 from auditor.policy import Policy
+from auditor.textnorm import has_bidi_controls
 from checks._kind import Inputs, Kind, Patterns, Words, patterns
-from checks._support import LINK_PARTS, feed_note, gate, scan, split_regions, verdict
-from checks.website_link import _host
+from checks._support import BIDI_REASON, LINK_PARTS, feed_note, gate, scan, split_regions, verdict
+from checks.urls import web_host
 
 
 class DocumentInputs(Inputs):
@@ -42,12 +43,15 @@ def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None
     notes: list[str] = []
     for link in snapshot.links:
         target = link.target.strip()
-        if policy.website_domain_of(_host(target)) is None or not any(p.search(target) for p in spec.patterns["urls"]):
+        on_site = policy.website_domain_of(web_host(target)) is not None
+        if not on_site or not any(p.search(target) for p in spec.patterns["urls"]):
             continue
         ev = Evidence(quote=link.text or link.href, match=target, region=link.region, url=link.url,
                       source=link.source)
         if link.region == "feed":
             notes.append(f"A link to {target} appears only in a feed post, not in the profile")
+        elif has_bidi_controls(link.text + link.href + link.target):
+            reviews.append((ev, f"a link to {target} is in the profile, but {BIDI_REASON}"))
         elif link.region == "other":
             reviews.append((ev, f"a link to {target} is on the page but outside the recognised profile fields; "
                                 "confirm it is part of the account's set-up"))

@@ -44,6 +44,8 @@ def parse_web(url: str) -> WebURL | None:
 
 
 def web_host(url: str) -> str:
-    """The host of a web link, "" when it is not one."""
+    """The host a browser would reach ("" for mailto:, tel:, javascript: and unparsable URLs). A
+    scheme-less target ("agency.example.gov/page") is read as https; userinfo and backslash tricks
+    ("https://agency.example.gov@evil.example/", "https://evil.example\\.agency.example.gov/") give the real host."""
     parsed = parse_web(url)
     return parsed.host if parsed else ""

@@ -37,14 +37,6 @@ class WebsiteWords(Words):
 PARTS = LINK_PARTS  # the profile parts the link can be in: it fails only when all were seen
 
 
-def _host(url: str) -> str:
-    """The host a browser would reach ("" for mailto:, tel:, javascript: and unparsable URLs).
-
-    A scheme-less target ("agency.example.gov/page") is read as https; userinfo and backslash tricks
-    ("https://agency.example.gov@evil.example/", "https://evil.example\\.agency.example.gov/") give the real host."""
-    return web_host(url)
-
-
 def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None = None) -> ItemResult:
     """``identity`` is not used: the link's target decides."""
     if (early := gate(item, snapshot)) is not None:
@@ -56,7 +48,7 @@ def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None
     notes: list[str] = []
     spoofed = False  # a profile link whose text names the site but which goes elsewhere
     for link in snapshot.links:
-        host = _host(link.target)
+        host = web_host(link.target)
         ev = Evidence(quote=link.text or link.href, match=link.target or link.href, region=link.region,
                       url=link.url, source=link.source)
         on_site = policy.website_domain_of(host) is not None
@@ -73,7 +65,7 @@ def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None
             else:
                 passes.append(ev)
             continue
-        if not link.target.strip() and policy.website_domain_of(_host(link.href)) is not None:
+        if not link.target.strip() and policy.website_domain_of(web_host(link.href)) is not None:
             reviews.append((ev, f"a profile link's address is {link.href} but its real destination could "
                                 "not be confirmed; check where it goes"))
             continue
@@ -90,7 +82,7 @@ def run(item: str, snapshot: Snapshot, policy: Policy, identity: Identity | None
             reviews.append((hit.evidence(), f"the profile names {hit.matched} as text but it is not a link"))
     return verdict(
         item, snapshot, passes=passes, reviews=reviews,
-        found=f"{words.found} ({', '.join(dict.fromkeys(_host(e.match) for e in passes))})"
+        found=f"{words.found} ({', '.join(dict.fromkeys(web_host(e.match) for e in passes))})"
         if passes else words.found,
         missing=words.missing,
         notes=list(dict.fromkeys(notes)), parts=PARTS,

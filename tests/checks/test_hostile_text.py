@@ -102,6 +102,20 @@ def test_link_with_a_bidi_control_is_review(item: str, char: str) -> None:
     assert r.status == "review", r.reason
 
 
+@pytest.mark.parametrize("char", ["\u202e", "\u2067"])
+def test_a_document_link_with_a_bidi_control_is_review(char: str) -> None:
+    from auditor.policy import load_policy
+    from checks import run_item
+
+    policy = load_policy("diamond-bar")
+    target = "https://www.diamondbarca.gov/social-media-policy"
+    clean = snap(bio="City of Diamond Bar", links=[link(target, text="Social Media Policy")])
+    assert run_item("policy_link", clean, policy).status == "pass"
+    r = run_item("policy_link", snap(bio="City of Diamond Bar", links=[link(target, text=f"{char}yciloP aideM")]),
+                 policy)
+    assert r.status == "review" and "bidirectional" in r.reason, r.reason
+
+
 def test_clean_text_beside_bidi_text_still_passes() -> None:
     s = snap(bio="In an emergency, call 911.", about="\u2067\u0634\u0631\u0637\u0629\u2069 call 911")
     assert check("emergency_contact", s).status == "pass"
