@@ -36,7 +36,7 @@ from auditor.outputs.archive import verify as verify_archive
 from auditor.policy import load_policy, resolve
 from auditor.registry import load_registry
 from auditor.runner import build_run, judge, now
-from tests.conftest import ROOT, LoopbackSite, run_auditor, write_registry
+from tests.conftest import ROOT, LoopbackSite, load_results, run_auditor, write_registry
 from tests.console_support import Client, serve
 from tests.test_policy_outputs import _snap
 
@@ -394,7 +394,7 @@ def test_console_end_to_end_on_the_demo(tmp_path: Path, browser: Browser, smtp: 
 
     # The archive holds both runs, intact; the second says what changed since the first.
     assert [v.intact for v in verify_archive(archive)] == [True, True]
-    changes = json.loads((archive / second / "results.json").read_text())["changes"]
+    changes = load_results(archive / second)["changes"]
     assert changes["accounts_removed"] == ["mpd-facebook", "mpd-instagram", "mpd-youtube"]
 
 

@@ -310,7 +310,9 @@ def test_digest_stays_small_at_any_registry_size_and_the_text_says_the_same(fini
         else:
             hidden = len(action) - len(shown)
             assert hidden > 0 and f"And {hidden} more accounts" in html and f"and {hidden} more account(s)" in text
-        for paste in re.findall(r'<div class="paste"[^>]*>([^<]+)</div>', html):
+        pastes = re.findall(r'<div class="paste"[^>]*>([^<]+)</div>', html)
+        assert pastes, "no paste text in the digest"
+        for paste in pastes:
             assert f"| {paste.strip()}".replace("&#39;", "'") in text.replace("&#39;", "'")
     print(f"digest HTML bytes: {sizes}")
 

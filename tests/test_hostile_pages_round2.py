@@ -172,12 +172,11 @@ def test_runaway_checks_cost_only_their_account(site: LoopbackSite, tmp_path: Pa
     huge = got["huge"]
     assert huge["status"] != "compliant"
     assert all(i["status"] != "pass" for i in huge["items"].values())
-    # With Python's re the phrase backtracks for ever: the checks' budget ends it. A linear engine
-    # (re2) judges it in time, and then the page (compliant apart from the x's) is compliant.
+    # The phrase would backtrack for ever in Python's re; policy patterns run on RE2 (a hard dependency),
+    # which judges it in linear time, so the page (compliant apart from the x's) is compliant. The
+    # checks' budget on a phrase only Python's re runs: test_sigterm_is_obeyed_while_the_checks_run_away.
     phrase = got["slow-phrase"]
-    assert phrase["status"] == "compliant" or (
-        phrase["status"] == "unreachable" and "took longer than" in phrase["items"]["official_statement"]["reason"]), \
-        phrase
+    assert phrase["status"] == "compliant", phrase
     assert t_with < t_alone + 2 * 20 + 2 * 60, "the run waits neither for the runaway work nor at exit"
 
 
@@ -241,8 +240,8 @@ def test_a_flood_does_not_outlive_its_account(site: LoopbackSite, tmp_path: Path
         # once, so it pays up to a page timeout more (measured 19-29 s under load); the others do not.
         limit = max(4 * usual, 20_000) if concurrency == "1" else max(4 * usual, 45_000)
         assert after[k] < limit, (k, after[k], usual)
-    for k in FLOODS:
-        assert all(i["status"] != "fail" for i in got[k]["items"].values()) or got[k]["status"] != "compliant"
+    for k in FLOODS:  # a flood page is read in time or is its own error: never a fail
+        assert not any(i["status"] == "fail" for i in got[k]["items"].values()), (k, got[k]["load"])
 
 
 @pytest.mark.browser

@@ -8,7 +8,6 @@ mounting is not possible), and chmod when they do not; the XML is read by a real
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -74,7 +73,7 @@ def test_control_characters_and_lone_surrogates_survive_every_writer(tmp_path: P
     suite = root.find("testsuite")
     assert suite is not None and suite.get("name") == "mpd-x: MPD on[31m X\x7f \ufffd "
     assert "Official account of the Metropolitan Police Department of" in raw  # the evidence, cleaned
-    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    data = load_results(tmp_path)
     results_json.validate(data)
     assert data["accounts"][0]["name"] == "MPD \x01on\x1b[31m X\x7f \ufffd \ufffe"  # JSON escapes controls
     html = (tmp_path / "report.html").read_bytes().decode("utf-8")  # valid UTF-8 throughout
@@ -306,7 +305,7 @@ def test_a_full_disk_keeps_what_could_be_written_and_names_what_could_not(
     msg = str(caught.value)
     assert f"cannot write {out}/report.html: no space left on the device" in msg
     assert f"The rest of the run is in {out}" in msg
-    assert json.loads((out / "results.json").read_text(encoding="utf-8"))["started_at"] == run.started_at
+    assert load_results(out)["started_at"] == run.started_at
     ET.parse(out / "junit.xml")
     assert (out / "snapshots" / "mpd-x.json").is_file()
     assert not (out / "report.html").exists()  # the old report would not match these results
