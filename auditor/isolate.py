@@ -33,7 +33,8 @@ class WorkerFailed(Exception):
     """The work raised (the message names the exception) or its process died."""
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The exception as "Type: first line of its message" (the type alone when it has none)."""
     text = (str(exc).strip().splitlines() or [""])[0]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
@@ -48,7 +49,7 @@ def _child(fn: Callable[[], object], w: int) -> None:
         try:
             data = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which names it
-            data = pickle.dumps((False, _first_line(exc)))
+            data = pickle.dumps((False, first_line(exc)))
         view = memoryview(data)
         while view:
             view = view[os.write(w, view):]
@@ -140,7 +141,7 @@ async def _in_daemon_thread(fn: Callable[[], T], budget_s: float) -> T:
             out: object = fn()
             ok = True
         except BaseException as exc:  # noqa: BLE001 - reported to the caller
-            out, ok = _first_line(exc), False
+            out, ok = first_line(exc), False
         with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is waiting any more
             loop.call_soon_threadsafe(settle, ok, out)
 

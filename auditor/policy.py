@@ -34,8 +34,6 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "policy.schema.json"
 AgencyKind = Literal["own", "ambiguous", "clash"]
 # Words written in one language, or the same words for every language.
 Localised = str | dict[str, str]
-# Patterns for every language (a list) or per language ({en: [...], es: [...]}).
-Patterns = list[str] | dict[str, list[str]]
 _LANG = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$"
 
 

@@ -25,7 +25,7 @@ from auditor.collect.collector import CollectOptions, collect
 from auditor.collect.platforms import prewarm
 from auditor.errors import AuditorError, ToolError
 from auditor.fsutil import write_atomic
-from auditor.isolate import Overran, WorkerFailed, run_isolated
+from auditor.isolate import Overran, WorkerFailed, first_line, run_isolated
 from auditor.models import Account, AccountResult, AuditRun, ItemResult, LoadSummary, Snapshot, Wall
 from auditor.policy import Policy
 from auditor.status import account_status, count_statuses
@@ -46,7 +46,6 @@ class AuditOptions:
     block: frozenset[str] = frozenset({"media", "font"})
     keep_pages: bool = False  # write each page's rendered HTML to <out>/pages/ (for the evidence archive)
     deadline_s: float | None = None  # --deadline: stop as on SIGTERM after this many seconds
-    judge_budget_s: float | None = None  # the checks on one account; None: max(10, page_timeout_s)
 
 
 def default_concurrency(replay: bool = False) -> int:
@@ -99,10 +98,6 @@ class RunFailed(ToolError):
         self.run = run
 
 
-def _first(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}".rstrip(": ")
-
-
 def error_result(account: Account, reason: str, policy: Policy) -> AccountResult:
     """An account whose audit failed, built without running anything that could fail again: every
     item of the run's policy is ``error``."""
@@ -152,7 +147,7 @@ async def audit_one(session: BrowserSession, account: Account, policy: Policy, c
         snapshot, text = _snapshot_json(snapshot)
         write_atomic(snapshot_dir / f"{account.id}.json", text)
     except Exception as exc:  # noqa: BLE001 - a full disk or a bug: this account's error
-        return _failed_result(account, f"the snapshot could not be saved: {_first(exc)}", policy)
+        return _failed_result(account, f"the snapshot could not be saved: {first_line(exc)}", policy)
     return await _judge_isolated(account, snapshot, policy, judge_budget)
 
 
@@ -193,14 +188,14 @@ async def _audit_async(accounts: list[Account], policy: Policy, options: AuditOp
     prewarm(a.platform for a in accounts)  # before any fork: each child then starts warm
     async with _browser(options.browser) as session:
         budget = options.page_timeout_s * 3 + 30  # profile + extra tabs + screenshot
-        judge_budget = options.judge_budget_s or max(10.0, options.page_timeout_s)
+        judge_budget = max(10.0, options.page_timeout_s)
 
         async def one(account: Account) -> None:
             async with gate:
                 try:
                     result = await audit_one(session, account, policy, copts, snapshot_dir, budget, judge_budget)
                 except Exception as exc:  # noqa: BLE001 - a bug of the tool: this account's error, named
-                    result = error_result(account, f"the auditor failed on this account: {_first(exc)}",
+                    result = error_result(account, f"the auditor failed on this account: {first_line(exc)}",
                                           policy)
                 results[account.id] = result
                 if progress:
@@ -283,7 +278,7 @@ def audit(accounts: list[Account], policy: Policy, options: AuditOptions,
     except AuditorError:
         raise
     except Exception as exc:  # noqa: BLE001 - a bug of the tool: keep what is done, name it
-        interrupted, failure = False, _first(exc)
+        interrupted, failure = False, first_line(exc)
     unfinished = f"the auditor itself failed before this account was audited: {failure}" if failure else UNFINISHED
     for a in accounts:
         if a.id not in results:

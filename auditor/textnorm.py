@@ -6,6 +6,8 @@ import functools
 import re
 import unicodedata
 
+from auditor.safetext import valid_unicode
+
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u02bc": "'",
                          "\u2032": "'", "\u00b4": "'", "\u0060": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
@@ -67,17 +69,6 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     m = _SENTENCE_END.search(text, end, min(len(text), end + SENTENCE_WINDOW))
     right = m.start() if m else min(len(text), end + SENTENCE_WINDOW)
     return left, right
-
-
-def valid_unicode(text: str) -> str:
-    """``text`` as valid Unicode: a lone UTF-16 surrogate (a page's script can put one into the DOM,
-    and JSON's ``\\ud800`` makes one) becomes U+FFFD, a split pair is joined. Such a string cannot
-    be encoded, so one of them in a bio would make the snapshot and every output fail to write."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return text
 
 
 def valid_data(value: object) -> object:

@@ -22,11 +22,15 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from auditor.models import PROFILE_REGIONS, Evidence, Identity, ItemResult, Snapshot, TextBlock
 from auditor.policy import Policy
 from auditor.textnorm import has_bidi_controls, normalise, sentence_around
 from checks.urls import web_host
+
+if TYPE_CHECKING:  # the kind's own words model (it imports this module)
+    from checks.agency_statement import StatementWords
 
 SCAN_CAP = 20_000  # characters of one text block the checks read (a bio is at most a few thousand)
 MAX_EVIDENCE = 20  # evidence entries kept on one result; the reason says how many more there were
@@ -299,17 +303,6 @@ def feed_note(feed_hits: Sequence[Hit], what: str) -> list[str]:
 def review_other(other_hits: Sequence[Hit], what: str) -> list[tuple[Evidence, str]]:
     return [(h.evidence(), f"{what} found only in page text outside the recognised profile fields; "
              "confirm it is part of the account's set-up") for h in other_hits]
-
-
-@dataclass(frozen=True)
-class StatementWords:
-    """How a statement-about-the-agency check (official, maintained by) words its findings."""
-
-    what: str  # "An official-account statement"
-    unclear: str  # "the statement's agency is unclear"
-    contradicts: str  # "an official account"
-    found: str
-    missing: str
 
 
 def agency_statement(item: str, snapshot: Snapshot, policy: Policy, words: StatementWords,

@@ -29,7 +29,8 @@ from auditor.collect.platforms.base import Declared, Extract, PageCapture, Platf
 from auditor.fsutil import write_atomic
 from auditor.isolate import Overran, WorkerFailed, run_isolated
 from auditor.models import Account, LoadInfo, PageVisit, Snapshot
-from auditor.textnorm import valid_data, valid_unicode
+from auditor.safetext import valid_unicode
+from auditor.textnorm import valid_data
 
 T = TypeVar("T")
 FAILED_WALLS = {"not_found", "suspended", "error_page", "blocked", "unfinished"}
@@ -396,7 +397,7 @@ async def collect(session: BrowserSession, account: Account, options: CollectOpt
 
 
 def _valid_capture(cap: PageCapture) -> PageCapture:
-    """Page content as valid Unicode before anything reads or stores it (see textnorm.valid_unicode)."""
+    """Page content as valid Unicode before anything reads or stores it (see safetext.valid_unicode)."""
     cap.html, cap.url, cap.final_url = valid_unicode(cap.html), valid_unicode(cap.url), valid_unicode(cap.final_url)
     cap.error = valid_unicode(cap.error)
     return cap

@@ -246,11 +246,6 @@ def digest(run: AuditRun, out_dir: Path | None, sender: str, report_name: str = 
     return Digest(html, text, used, limit, len(actions) - limit)
 
 
-def plain_summary(run: AuditRun, report_name: str = "report.html", out_dir: Path | None = None) -> str:
-    """The plain-text part: the digest's accounts, URLs, reasons and texts to paste."""
-    return digest(run, out_dir, "", report_name).text
-
-
 def _domain(sender: str) -> str | None:
     """The domain of the sender's address, also for 'Name <user@domain>' (for Message-ID and Content-IDs)."""
     addr = parseaddr(sender)[1]

@@ -246,17 +246,17 @@ class Platform:
         if not expected:
             return f"the {self.name} reader has no profile parts to look for on this site"
         if not seen:
-            main = next((c for c in captures if c.kind == "profile"), None)
-            body = ""
-            if main is not None and main.html and main.kind != "api":
-                soup = BeautifulSoup(main.html, "html.parser")
-                for junk in soup.find_all(["script", "style", "noscript", "template", "svg"]):
-                    junk.decompose()
-                body = normalise((soup.body or soup).get_text(" ", strip=True)) if soup.body else ""
             if out.wall:
                 return f"the profile could not be seen ({out.wall_reason or out.wall})"
             if out.unseen_why:
                 return "; ".join(out.unseen_why)
+            main = next((c for c in captures if c.kind == "profile"), None)
+            body = ""
+            if main is not None and main.html:  # parsed again only here: is there any body text at all?
+                soup = BeautifulSoup(main.html, "html.parser")
+                for junk in soup.find_all(["script", "style", "noscript", "template", "svg"]):
+                    junk.decompose()
+                body = normalise(soup.body.get_text(" ", strip=True)) if soup.body else ""
             if any(t.region == "meta" for t in out.texts):
                 return ("the page had no readable profile; only the page's meta description was readable"
                         + (" (the body is empty: a crawler answer or script shell)" if not body else ""))
@@ -569,6 +569,20 @@ def walk_json(data: Any, keys: set[str]) -> Iterable[tuple[str, Any]]:
                     stack.append(v)
         elif isinstance(node, list):
             stack.extend(node)
+
+
+def api_json(cap: PageCapture) -> Any:
+    """An API page's answer decoded (None when it is not JSON, or nests too deep to decode)."""
+    try:
+        return json.loads(cap.html)
+    except (json.JSONDecodeError, TypeError, RecursionError):
+        return None
+
+
+def api_object(cap: PageCapture) -> dict:
+    """An API page's answer when it is a JSON object, else {}."""
+    data = api_json(cap)
+    return data if isinstance(data, dict) else {}
 
 
 def json_after(script: str, marker: str) -> Any:

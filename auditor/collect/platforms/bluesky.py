@@ -43,13 +43,12 @@ not_found.
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import quote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from auditor.collect.platforms.base import Extract, Frame, MetaText, PageCapture, Platform, Rule
+from auditor.collect.platforms.base import Extract, Frame, MetaText, PageCapture, Platform, Rule, api_object
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned
 
 API = "https://public.api.bsky.app/xrpc"
@@ -70,13 +69,6 @@ def urls_in_text(text: str) -> list[str]:
         out.append(url if "://" in url else "https://" + url)
     return out
 
-
-def _json(cap: PageCapture) -> dict:
-    try:
-        data = json.loads(cap.html)
-    except (json.JSONDecodeError, TypeError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 class Bluesky(Platform):
@@ -130,7 +122,7 @@ class Bluesky(Platform):
         return MetaText(own=value, verbatim=True)
 
     def read_api(self, cap: PageCapture, out: Extract) -> None:
-        data = _json(cap)
+        data = api_object(cap)
         if not data or "error" in data:
             return
         if "getProfile" in cap.url:
@@ -184,7 +176,7 @@ class Bluesky(Platform):
         profile = next((c for c in captures if c.kind == "api" and "getProfile" in c.url and c.html), None)
         if profile is None:
             return
-        data = _json(profile)
+        data = api_object(profile)
         error, message = str(data.get("error") or ""), str(data.get("message") or "")
         if error == "AccountTakedown":
             out.wall, out.wall_reason = "suspended", f"Bluesky says the account was taken down (\"{message}\")"

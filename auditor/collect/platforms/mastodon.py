@@ -51,13 +51,22 @@ agents answer 403 (blocked: error).
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import quote, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from auditor.collect.platforms.base import Extract, Frame, MetaText, PageCapture, Platform, Rule, host_of
+from auditor.collect.platforms.base import (
+    Extract,
+    Frame,
+    MetaText,
+    PageCapture,
+    Platform,
+    Rule,
+    api_json,
+    api_object,
+    host_of,
+)
 from auditor.collect.platforms.fields import FieldSpec, ProfileFields, pinned, website
 
 META_COUNTS = re.compile(r"^(?:[\d.,]+[KMB]? (?:Posts|Toots|Following|Followers)(?:, | · |\s*$))+\s*", re.I)
@@ -87,18 +96,6 @@ def html_to_text(fragment: str) -> tuple[str, list[tuple[str, str]]]:
         p.insert_after(NavigableString("\n\n"))
         p.unwrap()
     return soup.get_text(""), links
-
-
-def _decoded(cap: PageCapture) -> object:
-    try:
-        return json.loads(cap.html)
-    except (json.JSONDecodeError, TypeError, RecursionError):
-        return None
-
-
-def _json(cap: PageCapture) -> dict:
-    data = _decoded(cap)
-    return data if isinstance(data, dict) else {}
 
 
 PINNED_PATH = re.compile(r"/api/v1/accounts/(\d+)/statuses$")
@@ -153,7 +150,7 @@ class Mastodon(Platform):
         """The account's pinned posts: ``/api/v1/accounts/<id>/statuses?pinned=true``, the id from the
         lookup answer (digits only: the answer names no other host or path)."""
         api = next((c for c in captures if c.kind == "api" and not c.error), None)
-        data = _json(api) if api else {}
+        data = api_object(api) if api else {}
         account_id, host = str(data.get("id") or ""), host_of(api.url) if api else ""
         if not (account_id.isascii() and account_id.isdigit() and host):
             return []
@@ -167,7 +164,7 @@ class Mastodon(Platform):
         if PINNED_PATH.search(urlsplit(cap.url).path):
             self._read_pinned(cap, out)
             return
-        data = _json(cap)
+        data = api_object(cap)
         if not data or "error" in data or data.get("suspended") or data.get("limited"):
             return
         out.add_text("header", str(data.get("display_name") or data.get("acct") or ""), "api display_name", cap.url)
@@ -195,7 +192,7 @@ class Mastodon(Platform):
     def _read_pinned(self, cap: PageCapture, out: Extract) -> None:
         """The pinned statuses answer: a list (empty: nothing is pinned). Each status's ``content``
         (HTML) is a pinned text, its links pinned links; a boost is another account's words."""
-        statuses = _decoded(cap)
+        statuses = api_json(cap)
         if not isinstance(statuses, list):
             return
         own = [st for st in statuses if isinstance(st, dict) and not st.get("reblog")]
@@ -223,7 +220,7 @@ class Mastodon(Platform):
         super().detect_wall(captures, out)
         api = next((c for c in captures if c.kind == "api" and not c.error), None)
         main = next((c for c in captures if c.kind == "profile"), None)
-        data = _json(api) if api else {}
+        data = api_object(api) if api else {}
         rendered = main is not None and "account__header__content" in main.html
         if main is not None and "/auth/sign_in" in urlsplit(main.final_url or main.url).path:
             out.wall = "login"

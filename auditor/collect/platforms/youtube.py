@@ -56,7 +56,6 @@ e-mail is hidden behind a sign-in for logged-out visitors and is never read.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -70,6 +69,7 @@ from auditor.collect.platforms.base import (
     PageCapture,
     Platform,
     Rule,
+    api_object,
     host_of,
     json_after,
     walk_json,
@@ -171,11 +171,7 @@ class YouTube(Platform):
 
     def read_api(self, cap: PageCapture, out: Extract) -> None:
         """A ``youtubei/v1/browse`` answer: the JSON the channel page embeds as ytInitialData."""
-        try:
-            data = json.loads(cap.html)
-        except (json.JSONDecodeError, TypeError):
-            return
-        if isinstance(data, dict):
+        if data := api_object(cap):
             self._read_initial_data(data, cap, out)
 
     def read_embedded(self, soup: BeautifulSoup, cap: PageCapture, out: Extract) -> None:
