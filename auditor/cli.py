@@ -539,7 +539,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from auditor.policy import load_policy
 
     policy = load_policy(args.policy)
-    letters = {m.clause.rsplit(".", 1)[-1].lower(): item for item, m in policy.metas.items()}
+    letters = {m.mark.lower(): item for item, m in policy.metas.items()}  # as the report labels them
     if args.item and args.item.lower() in letters and args.item not in policy.spec.items:
         args.item = letters[args.item.lower()]
     if args.item and args.item not in policy.spec.items:

@@ -17,10 +17,6 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _letter(clause: str) -> str:
-    return clause.rsplit(".", 1)[-1]
-
-
 def markdown(run: AuditRun, letters: dict[str, str] | None = None) -> str:
     """The summary. ``letters`` maps item ids to their clause letter (a-f) as the report labels them."""
     letters = letters or {}
@@ -61,11 +57,9 @@ def markdown(run: AuditRun, letters: dict[str, str] | None = None) -> str:
 
 
 def item_letters(run: AuditRun | None = None) -> dict[str, str]:
-    """Each item's clause letter, from the run's own policy (the built-in one for older runs)."""
-    from auditor.policy import run_policy
+    """Each item's mark (its letter in the report's matrix), from the run's own policy (without a
+    run: the built-in one's)."""
+    from auditor.policy import load_policy, run_policy
 
-    if run is not None:
-        return {i.id: _letter(i.clause) for i in run_policy(run).items}
-    import checks
-
-    return {item: _letter(m.clause) for item, m in checks.META.items()}
+    items = run_policy(run).items if run is not None else load_policy().info().items
+    return {i.id: i.mark for i in items}
